@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""One entry point for a fresh machine that has only Python 3.11+.
+
+`python3 dev.py run` serves the web app on the embedded emulator; `python3 dev.py test` runs the
+whole test suite. Each creates `.venv` on first use and installs exactly the extras it needs, so
+the README's two commands stay true without any manual set-up. It uses only the standard library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+EXTRAS = {"run": "web,emulator", "emulator": "emulator", "test": "dev", "lint": "dev"}
+
+
+def _stamp_for(extras: str) -> str:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    return f"{extras}:{digest}"
+
+
+def ensure_environment(extras: str) -> None:
+    """Create the venv and install the extras unless the same pyproject was installed already."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may run on an older python3
+        sys.exit("Python 3.11 or newer is required.")
+    if not PYTHON.exists():
+        print(f"Creating {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp_file = VENV / "installed.txt"
+    installed = stamp_file.read_text().split() if stamp_file.exists() else []
+    wanted = _stamp_for(extras)
+    full = _stamp_for("dev")
+    if wanted in installed or full in installed:
+        return
+    print(f"Installing dependencies ({extras}) ...", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, f"{ROOT}[{extras}]"], check=True)
+    stamp_file.write_text("\n".join([*installed, wanted]) + "\n")
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+def ensure_chromium() -> str:
+    """The browser tests need Debian's Chromium; install it when we are root on Debian."""
+    found = find_chromium()
+    if found:
+        return found
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("Installing Debian's chromium for the browser tests ...", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            check=True,
+            env=env,
+        )
+        found = find_chromium()
+        if found:
+            return found
+    sys.exit(
+        "The browser tests need Chromium. Install it (Debian/Ubuntu: `sudo apt-get install "
+        "chromium`) or point CHROMIUM_PATH at a Chromium binary, then run this again."
+    )
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "help"
+    rest = argv[1:]
+    if command not in EXTRAS:
+        print(__doc__)
+        print("Commands: run | test [pytest args] | emulator [--port N] | lint")
+        return 0 if command in {"help", "-h", "--help"} else 2
+    ensure_environment(EXTRAS[command])
+    env = {**os.environ}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    if command == "run":
+        args = [str(PYTHON), "-m", "webapp", *rest]
+    elif command == "emulator":
+        args = [str(PYTHON), "-m", "emulator", *rest]
+    elif command == "lint":
+        for step in (
+            ["-m", "ruff", "check", "."],
+            ["-m", "ruff", "format", "--check", "."],
+            ["-m", "mypy"],
+        ):
+            result = subprocess.run([str(PYTHON), *step], cwd=ROOT, env=env, check=False)
+            if result.returncode:
+                return result.returncode
+        return 0
+    else:
+        env["CHROMIUM_PATH"] = ensure_chromium()
+        args = [str(PYTHON), "-m", "pytest", *rest]
+    return subprocess.run(args, cwd=ROOT, env=env, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

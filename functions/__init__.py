@@ -1,0 +1,1 @@
+"""Cognito Lambda triggers: plain Python and boto3, deployed as this package."""
