@@ -3,16 +3,16 @@
 The Lambda triggers read these from environment variables, the Pulumi program from stack
 configuration, and the local emulator from their defaults, so the deployed and the local pool
 behave identically. Each setting is declared once here: its environment name, its Pulumi key,
-its default, its bounds and its description. Nothing in this module imports boto3: it is loaded
-by every trigger's cold start.
+its default, its bounds and its description. Nothing in this module imports boto3, and its classes
+are NamedTuples rather than dataclasses: it is loaded by every trigger's cold start, where
+defining dataclasses alone cost several milliseconds (bench/triggers.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 SUPPORTED_LOCALES: Final = ("en", "ja")
 _EMAIL_PATTERN: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -22,18 +22,62 @@ class SettingError(ValueError):
     """A setting has a value outside what it allows; the message names the setting and the range."""
 
 
-@dataclass(frozen=True)
 class Setting:
-    """Declaration of one setting: where it comes from and which values it accepts."""
+    """Declaration of one setting: where it comes from and which values it accepts.
 
+    A plain immutable class with slots (not a dataclass): cheap to define at cold start, and
+    the Pulumi program can subclass it for infrastructure-only settings.
+    """
+
+    __slots__ = (
+        "choices",
+        "default",
+        "description",
+        "env",
+        "is_email",
+        "key",
+        "maximum",
+        "minimum",
+    )
     env: str
     key: str
     description: str
     default: int | str | None
-    minimum: int | None = None
-    maximum: int | None = None
-    choices: tuple[str, ...] = ()
-    is_email: bool = False
+    minimum: int | None
+    maximum: int | None
+    choices: tuple[str, ...]
+    is_email: bool
+
+    def __init__(
+        self,
+        env: str,
+        key: str,
+        description: str,
+        default: int | str | None,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        choices: tuple[str, ...] = (),
+        is_email: bool = False,
+    ) -> None:
+        values = {
+            "env": env,
+            "key": key,
+            "description": description,
+            "default": default,
+            "minimum": minimum,
+            "maximum": maximum,
+            "choices": choices,
+            "is_email": is_email,
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.key!r})"
 
     @property
     def is_int(self) -> bool:
@@ -145,8 +189,7 @@ TRIGGER_SETTINGS: Final = (
 )
 
 
-@dataclass(frozen=True)
-class OtpSettings:
+class OtpSettings(NamedTuple):
     """The one-time-code policy, shared by Define, Create and Verify."""
 
     length: int = int(OTP_LENGTH.default or 0)
@@ -156,8 +199,7 @@ class OtpSettings:
     resend_cooldown_seconds: int = int(OTP_RESEND_COOLDOWN_SECONDS.default or 0)
 
 
-@dataclass(frozen=True)
-class TriggerSettings:
+class TriggerSettings(NamedTuple):
     """Everything a trigger reads from its environment, validated once at cold start."""
 
     sender_email: str | None
@@ -259,8 +301,7 @@ POOL_SETTINGS: Final = (
 )
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
+class PasswordPolicy(NamedTuple):
     """The pool's password rules; the web app shows and checks the same ones before calling."""
 
     minimum_length: int = int(PASSWORD_MIN_LENGTH.default or 0)
@@ -271,8 +312,7 @@ class PasswordPolicy:
     temporary_password_validity_days: int = 7
 
 
-@dataclass(frozen=True)
-class PoolSettings:
+class PoolSettings(NamedTuple):
     """How the user pool and its app client are configured, deployed or local."""
 
     password: PasswordPolicy = PasswordPolicy()
@@ -316,8 +356,7 @@ def pool_settings_to_env(pool: PoolSettings) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class LoginSettings:
+class LoginSettings(NamedTuple):
     """Everything that shapes the login: the triggers' settings plus the pool's."""
 
     triggers: TriggerSettings
@@ -356,8 +395,3 @@ class LoginSettings:
 
 
 ALL_SETTINGS: Final = TRIGGER_SETTINGS + POOL_SETTINGS
-
-
-def describe_settings() -> list[dict[str, object]]:
-    """Rows for docs and the Pulumi.yaml schema check: one per setting."""
-    return [{f.name: getattr(setting, f.name) for f in fields(setting)} for setting in ALL_SETTINGS]

@@ -1,0 +1,99 @@
+"""Sending the one-time code through SES, and imitating that delay for unknown users.
+
+boto3 is imported on the first send, not at import time, and the client is cached for the life
+of the Lambda container. No endpoint is passed: boto3 reads AWS_ENDPOINT_URL, which is how the
+offline emulator receives the mail.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+from functions.email_templates import EmailContent
+
+# First guess of an SES SendEmail round trip, replaced by measurements as real sends happen.
+INITIAL_SEND_SECONDS: Final = 0.08
+_SMOOTHING: Final = 0.2
+_MAX_IMITATED_SECONDS: Final = 1.0
+
+# Replaceable in tests, so the imitated delay costs no test time.
+sleep: Callable[[float], None] = time.sleep
+
+_client: Any = None
+_client_lock = threading.Lock()
+
+
+def ses_client(region: str | None = None) -> Any:
+    """The cached SES v2 client (created on first use: importing boto3 costs ~250 ms)."""
+    global _client  # noqa: PLW0603 - one client per Lambda container, by design
+    if _client is None:
+        with _client_lock:
+            if _client is None:
+                import boto3  # type: ignore[import-untyped]  # boto3 ships no type hints
+
+                _client = boto3.client(
+                    "sesv2", region_name=os.environ.get("AWS_REGION") or region or None
+                )
+    return _client
+
+
+def reset_client() -> None:
+    """Forget the cached client (tests switch between mocked accounts and endpoints)."""
+    global _client  # noqa: PLW0603
+    with _client_lock:
+        _client = None
+
+
+class SendTimer:
+    """A running average of SES send durations, used to delay answers for unknown users.
+
+    An unknown user must not be told apart from a known one by a faster Create response, so that
+    path sleeps about as long as a real send took recently in this container.
+    """
+
+    def __init__(self, initial_seconds: float = INITIAL_SEND_SECONDS) -> None:
+        self.average = initial_seconds
+
+    def record(self, seconds: float) -> None:
+        bounded = min(max(seconds, 0.0), _MAX_IMITATED_SECONDS)
+        self.average += _SMOOTHING * (bounded - self.average)
+
+    def imitation_delay(self) -> float:
+        """The average with +-20 % jitter (random.uniform: no secret depends on it)."""
+        return self.average * random.uniform(0.8, 1.2)  # noqa: S311
+
+
+SEND_TIMER: Final = SendTimer()
+
+
+def send_email(
+    *, sender: str, recipient: str, content: EmailContent, region: str | None = None
+) -> None:
+    """Send one email (text and HTML). SES errors propagate: Cognito then fails the call."""
+    client = ses_client(region)
+    started = time.perf_counter()
+    client.send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": [recipient]},
+        Content={
+            "Simple": {
+                "Subject": {"Data": content.subject, "Charset": "UTF-8"},
+                "Body": {
+                    "Text": {"Data": content.text, "Charset": "UTF-8"},
+                    "Html": {"Data": content.html, "Charset": "UTF-8"},
+                },
+            }
+        },
+    )
+    SEND_TIMER.record(time.perf_counter() - started)
+
+
+def imitate_send(region: str | None = None) -> None:
+    """Do what a send costs without sending: create the client as a send would, then wait."""
+    ses_client(region)
+    sleep(SEND_TIMER.imitation_delay())
