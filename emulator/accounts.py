@@ -1,0 +1,214 @@
+"""Account operations that carry codes: sign-up, confirmation, resend, forgotten password.
+
+moto stores the user; this module generates the codes, emails them (CustomMessage trigger) and
+checks them, enforces the pool's password policy, and applies PreventUserExistenceErrors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cognitoidp.models import UserStatus
+
+from emulator.codes import RESET, SIGN_UP
+from emulator.engine import Engine
+from emulator.errors import CODE_MISMATCH, CognitoError, invalid_parameter, not_authorized
+from emulator.events import POST_CONFIRMATION, base_event, user_attributes, with_optional
+from emulator.messages import send_code
+from emulator.pools import (
+    check_secret_hash,
+    enforce_password_policy,
+    find_pool_for_client,
+    find_user,
+    mask_email,
+    prevents_user_existence_errors,
+    user_email,
+)
+
+NOT_FOUND = "Username/client id combination not found."
+
+
+def _metadata(params: dict[str, Any]) -> dict[str, str] | None:
+    raw = params.get("ClientMetadata") or {}
+    return {str(k): str(v) for k, v in raw.items()} or None
+
+
+def _delivery(address: str) -> dict[str, str]:
+    return {"Destination": mask_email(address), "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+
+
+def _simulated_delivery(username: str) -> dict[str, Any]:
+    """PreventUserExistenceErrors: answer as if a code went to a plausible address."""
+    address = username if "@" in username else f"{username}@example.com"
+    return {"CodeDeliveryDetails": _delivery(address)}
+
+
+def _lookup(engine: Engine, params: dict[str, Any]) -> tuple[Any, Any, str, Any | None]:
+    pool, client = find_pool_for_client(engine.backend, params.get("ClientId"))
+    username = str(params.get("Username") or "")
+    if not username:
+        raise invalid_parameter("Missing required parameter Username")
+    user = find_user(pool, username)
+    check_secret_hash(
+        client,
+        params.get("SecretHash"),
+        [username, user.username if user else None, user_email(user) if user else None],
+    )
+    return pool, client, username, user
+
+
+def sign_up(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    from moto.core.exceptions import JsonRESTError
+
+    pool, client, username, existing = _lookup(engine, params)
+    if existing is not None:
+        if "email" in (pool.extended_config.get("UsernameAttributes") or []):
+            raise CognitoError(
+                "UsernameExistsException", "An account with the given email already exists."
+            )
+        raise CognitoError("UsernameExistsException", "User already exists")
+    password = str(params.get("Password") or "")
+    enforce_password_policy(pool, password, "Password did not conform with policy")
+    try:
+        user, _ = engine.backend.sign_up(
+            client.id, username, password, params.get("UserAttributes") or []
+        )
+    except JsonRESTError as exc:
+        raise CognitoError(exc.error_type, exc.message) from exc
+    result: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.id}
+    email = user_email(user)
+    auto_verified = pool.extended_config.get("AutoVerifiedAttributes") or []
+    if email and "email" in auto_verified:
+        code = engine.codes.issue(pool.id, user.username, SIGN_UP, engine.clock.now())
+        send_code(
+            engine,
+            pool,
+            client.id,
+            user,
+            source="SignUp",
+            code=code,
+            client_metadata=_metadata(params),
+            to=email,
+        )
+        result["CodeDeliveryDetails"] = _delivery(email)
+    return result
+
+
+def confirm_sign_up(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client, _, user = _lookup(engine, params)
+    if user is None:
+        if prevents_user_existence_errors(client):
+            raise CognitoError("CodeMismatchException", CODE_MISMATCH)
+        raise CognitoError("UserNotFoundException", NOT_FOUND)
+    status = str(getattr(user.status, "value", user.status))
+    if status == "CONFIRMED":
+        raise not_authorized("User cannot be confirmed. Current status is CONFIRMED")
+    engine.codes.check(
+        pool.id,
+        user.username,
+        SIGN_UP,
+        str(params.get("ConfirmationCode") or ""),
+        engine.clock.now(),
+    )
+    user.status = UserStatus.CONFIRMED
+    user.update_attributes([{"Name": "email_verified", "Value": "true"}])
+    if engine.trigger_arn(pool, POST_CONFIRMATION):
+        request = with_optional({"userAttributes": user_attributes(user)}, _metadata(params), None)
+        engine.invoke(
+            pool,
+            POST_CONFIRMATION,
+            base_event(
+                POST_CONFIRMATION,
+                "ConfirmSignUp",
+                region=engine.region,
+                pool_id=pool.id,
+                username=user.username,
+                client_id=client.id,
+                request=request,
+            ),
+        )
+    return {}
+
+
+def resend_confirmation_code(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client, username, user = _lookup(engine, params)
+    if user is None:
+        if prevents_user_existence_errors(client):
+            return _simulated_delivery(username)
+        raise CognitoError("UserNotFoundException", NOT_FOUND)
+    if str(getattr(user.status, "value", user.status)) == "CONFIRMED":
+        raise invalid_parameter("User is already confirmed.")
+    email = user_email(user)
+    if not email:
+        raise invalid_parameter("User has no email to send the code to.")
+    code = engine.codes.issue(pool.id, user.username, SIGN_UP, engine.clock.now())
+    send_code(
+        engine,
+        pool,
+        client.id,
+        user,
+        source="ResendCode",
+        code=code,
+        client_metadata=_metadata(params),
+        to=email,
+    )
+    return {"CodeDeliveryDetails": _delivery(email)}
+
+
+def forgot_password(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client, username, user = _lookup(engine, params)
+    if user is None or not user.enabled:
+        if prevents_user_existence_errors(client):
+            return _simulated_delivery(username)
+        if user is None:
+            raise CognitoError("UserNotFoundException", NOT_FOUND)
+        raise not_authorized("User is disabled.")
+    email = user_email(user)
+    if not email:
+        raise invalid_parameter(
+            "Cannot reset password for the user as there is no registered/verified email or "
+            "phone_number"
+        )
+    code = engine.codes.issue(pool.id, user.username, RESET, engine.clock.now())
+    send_code(
+        engine,
+        pool,
+        client.id,
+        user,
+        source="ForgotPassword",
+        code=code,
+        client_metadata=_metadata(params),
+        to=email,
+    )
+    return {"CodeDeliveryDetails": _delivery(email)}
+
+
+def confirm_forgot_password(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    pool, client, _, user = _lookup(engine, params)
+    if user is None or not user.enabled:
+        if prevents_user_existence_errors(client):
+            raise CognitoError("CodeMismatchException", CODE_MISMATCH)
+        if user is None:
+            raise CognitoError("UserNotFoundException", NOT_FOUND)
+        raise not_authorized("User is disabled.")
+    password = str(params.get("Password") or "")
+    enforce_password_policy(pool, password, "Password does not conform to policy")
+    engine.codes.check(
+        pool.id, user.username, RESET, str(params.get("ConfirmationCode") or ""), engine.clock.now()
+    )
+    user.password = password
+    if str(getattr(user.status, "value", user.status)) in {
+        "RESET_REQUIRED",
+        "FORCE_CHANGE_PASSWORD",
+    }:
+        user.status = UserStatus.CONFIRMED
+    return {}
+
+
+ACCOUNT_OPERATIONS = {
+    "SignUp": sign_up,
+    "ConfirmSignUp": confirm_sign_up,
+    "ResendConfirmationCode": resend_confirmation_code,
+    "ForgotPassword": forgot_password,
+    "ConfirmForgotPassword": confirm_forgot_password,
+}

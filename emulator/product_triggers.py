@@ -1,0 +1,75 @@
+"""Glue to run the product's own handlers (functions/) as the local stack's triggers.
+
+The handlers read their settings from the environment when first imported, and functions.mailer
+caches one SES client per process (per Lambda container in AWS). Several stacks in one process
+would share that client, so before a handler runs the cached client is dropped when it points at
+another emulator, and while more than one such stack is alive their handler calls take turns.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.triggers import Handler
+from functions.settings import TriggerSettings
+
+MODULES: Mapping[str, str] = {
+    "DefineAuthChallenge": "functions.define_auth_challenge",
+    "CreateAuthChallenge": "functions.create_auth_challenge",
+    "VerifyAuthChallengeResponse": "functions.verify_auth_challenge",
+    "CustomMessage": "functions.custom_message",
+    "PostAuthentication": "functions.post_authentication",
+}
+
+_turns = threading.RLock()
+_live_lock = threading.Lock()
+_live_stacks = 0
+
+
+def _drop_foreign_ses_client(endpoint_url: str) -> None:
+    try:
+        mailer = importlib.import_module("functions.mailer")
+    except ImportError:
+        return
+    client = getattr(mailer, "_client", None)
+    reset = getattr(mailer, "reset_client", None)
+    if client is not None and callable(reset) and client.meta.endpoint_url != endpoint_url:
+        reset()
+
+
+def _run(module_name: str, endpoint_url: str, event: dict[str, Any], context: Any) -> Any:
+    module = importlib.import_module(module_name)
+    _drop_foreign_ses_client(endpoint_url)
+    return module.handler(event, context)
+
+
+def product_handlers(settings: TriggerSettings, endpoint_url: str) -> dict[str, Handler]:
+    """Handlers for every trigger the product configures, bound to one emulator endpoint."""
+    global _live_stacks  # noqa: PLW0603 - process-wide count of stacks sharing the handlers
+    os.environ.update(settings.to_env())
+    with _live_lock:
+        _live_stacks += 1
+
+    def bind(module_name: str) -> Handler:
+        def handler(event: dict[str, Any], context: Any) -> Any:
+            with _live_lock:
+                shared = _live_stacks > 1
+            if shared:
+                with _turns:
+                    return _run(module_name, endpoint_url, event, context)
+            return _run(module_name, endpoint_url, event, context)
+
+        return handler
+
+    return {key: bind(module) for key, module in MODULES.items()}
+
+
+def release() -> None:
+    """A stack using the product's handlers stopped."""
+    global _live_stacks  # noqa: PLW0603
+    with _live_lock:
+        _live_stacks = max(0, _live_stacks - 1)
