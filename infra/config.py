@@ -1,0 +1,350 @@
+"""Typed, validated stack settings read from Pulumi configuration.
+
+The login settings (OTP policy, password policy, token lifetimes, ...) come from the one
+definition in functions/settings.py, so the deployed pool matches the local emulator. The
+settings below only shape the infrastructure; they are declared in the same style so that every
+bad value fails before anything is deployed, with a message naming the key and the allowed range.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from functions.settings import ALL_SETTINGS, LoginSettings, Setting, SettingError
+
+PulumiType = Literal["string", "integer", "boolean"]
+
+# Fargate accepts only these cpu/memory pairs (MiB); from the ECS developer guide, "Task CPU and
+# memory" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html).
+FARGATE_MEMORY_BY_CPU: Final[Mapping[int, tuple[int, ...]]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+
+# The only values CloudWatch Logs accepts for retentionInDays (PutRetentionPolicy API reference).
+LOG_RETENTION_DAYS: Final = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+_BOOLEAN_CHOICES: Final = ("true", "false")
+
+
+class InfraSetting(Setting):
+    """A setting of the infrastructure only: adds its Pulumi type and an optional text pattern."""
+
+    __slots__ = ("pattern", "pattern_hint", "pulumi_type")
+    pulumi_type: PulumiType
+    pattern: str | None
+    pattern_hint: str
+
+    def __init__(
+        self,
+        env: str,
+        key: str,
+        description: str,
+        default: int | str | None,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        choices: tuple[str, ...] = (),
+        is_email: bool = False,
+        pulumi_type: PulumiType = "string",
+        pattern: str | None = None,
+        pattern_hint: str = "",
+    ) -> None:
+        super().__init__(
+            env,
+            key,
+            description,
+            default,
+            minimum=minimum,
+            maximum=maximum,
+            choices=choices,
+            is_email=is_email,
+        )
+        object.__setattr__(self, "pulumi_type", pulumi_type)
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "pattern_hint", pattern_hint)
+
+    def allowed(self) -> str:
+        if self.pattern:
+            return self.pattern_hint
+        return super().allowed()
+
+    def parse(self, raw: object, *, source: str | None = None) -> int | str:
+        """Like Setting.parse, plus booleans in any case and pattern checks of optional text."""
+        if self.choices == _BOOLEAN_CHOICES and isinstance(raw, str | bool):
+            raw = str(raw).strip().lower()
+        value = super().parse(raw, source=source)
+        if self.pattern and value != "" and not re.fullmatch(self.pattern, str(value)):
+            raise SettingError(f"{source or self.key} must be {self.allowed()}, got {value!r}")
+        return value
+
+
+def _int_choices(values: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
+SENDER_DOMAIN: Final = InfraSetting(
+    "",
+    "senderDomain",
+    "Optional domain to verify in SES instead of the single sender address (DKIM records are "
+    "exported); senderEmail must then be an address of this domain.",
+    "",
+    pattern=r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+    pattern_hint="a lower-case domain name such as example.com, or empty",
+)
+NAT_PER_AZ: Final = InfraSetting(
+    "",
+    "natPerAz",
+    "One NAT gateway per availability zone (resilient, about twice the NAT cost) instead of one.",
+    "false",
+    choices=_BOOLEAN_CHOICES,
+    pulumi_type="boolean",
+)
+TASK_CPU: Final = InfraSetting(
+    "",
+    "taskCpu",
+    "CPU units of each web task (1024 = one vCPU); Fargate sizes only.",
+    "256",
+    choices=_int_choices(tuple(FARGATE_MEMORY_BY_CPU)),
+    pulumi_type="integer",
+)
+TASK_MEMORY: Final = InfraSetting(
+    "",
+    "taskMemory",
+    "Memory (MiB) of each web task; must be a Fargate size allowed for taskCpu.",
+    512,
+    minimum=512,
+    maximum=122880,
+    pulumi_type="integer",
+)
+DESIRED_COUNT: Final = InfraSetting(
+    "",
+    "desiredCount",
+    "Web tasks started at the first deployment (autoscaling adjusts it later).",
+    1,
+    minimum=1,
+    maximum=100,
+    pulumi_type="integer",
+)
+MIN_COUNT: Final = InfraSetting(
+    "",
+    "minCount",
+    "Fewest web tasks autoscaling keeps running.",
+    1,
+    minimum=1,
+    maximum=100,
+    pulumi_type="integer",
+)
+MAX_COUNT: Final = InfraSetting(
+    "",
+    "maxCount",
+    "Most web tasks autoscaling may run.",
+    2,
+    minimum=1,
+    maximum=100,
+    pulumi_type="integer",
+)
+LOG_RETENTION: Final = InfraSetting(
+    "",
+    "logRetentionDays",
+    "Days CloudWatch keeps the logs of the triggers and the web tasks.",
+    "14",
+    choices=_int_choices(LOG_RETENTION_DAYS),
+    pulumi_type="integer",
+)
+DELETION_PROTECTION: Final = InfraSetting(
+    "",
+    "deletionProtection",
+    "Protect the user pool and the load balancer from deletion (turn off before destroy).",
+    "false",
+    choices=_BOOLEAN_CHOICES,
+    pulumi_type="boolean",
+)
+CERTIFICATE_ARN: Final = InfraSetting(
+    "",
+    "certificateArn",
+    "ACM certificate ARN for HTTPS on the load balancer; empty serves plain HTTP (not for "
+    "production).",
+    "",
+    pattern=r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+",
+    pattern_hint="an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID), or empty",
+)
+IMAGE: Final = InfraSetting(
+    "",
+    "image",
+    "Prebuilt web app image to run instead of building webapp/Dockerfile; empty builds it.",
+    "",
+    pattern=r"[^\s]+",
+    pattern_hint="an image reference without spaces (registry/name:tag or @sha256:...), or empty",
+)
+
+INFRA_SETTINGS: Final = (
+    SENDER_DOMAIN,
+    NAT_PER_AZ,
+    TASK_CPU,
+    TASK_MEMORY,
+    DESIRED_COUNT,
+    MIN_COUNT,
+    MAX_COUNT,
+    LOG_RETENTION,
+    DELETION_PROTECTION,
+    CERTIFICATE_ARN,
+    IMAGE,
+)
+
+STACK_SETTINGS: Final = ALL_SETTINGS + INFRA_SETTINGS
+"""Every project key of Pulumi.yaml: the login's settings, then the infrastructure's."""
+
+
+def pulumi_type(setting: Setting) -> PulumiType:
+    """The config type Pulumi.yaml declares for a setting."""
+    if isinstance(setting, InfraSetting):
+        return setting.pulumi_type
+    return "integer" if setting.is_int else "string"
+
+
+def pulumi_default(setting: Setting) -> int | str | bool | None:
+    """The default as Pulumi.yaml writes it (typed), or None for a required key."""
+    kind = pulumi_type(setting)
+    if setting.default is None:
+        return None
+    if kind == "boolean":
+        return str(setting.default) == "true"
+    if kind == "integer":
+        return int(setting.default)
+    return setting.default
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """All validated settings of one stack."""
+
+    login: LoginSettings
+    sender_domain: str | None
+    nat_per_az: bool
+    task_cpu: int
+    task_memory: int
+    desired_count: int
+    min_count: int
+    max_count: int
+    log_retention_days: int
+    deletion_protection: bool
+    certificate_arn: str | None
+    image: str | None
+
+    @property
+    def sender_email(self) -> str:
+        return str(self.login.triggers.sender_email)
+
+
+def _memory_sizes(cpu: int) -> str:
+    sizes = FARGATE_MEMORY_BY_CPU[cpu]
+    if len(sizes) <= 3:
+        return "one of " + ", ".join(map(str, sizes))
+    return f"from {sizes[0]} to {sizes[-1]} in steps of {sizes[1] - sizes[0]}"
+
+
+def load_stack_config(lookup: Callable[[str], str | None]) -> StackConfig:
+    """Read and check every key; raise SettingError naming the first bad key and its range.
+
+    `lookup` maps a project key (camelCase, without namespace) to its raw value or None; in the
+    program it is `pulumi.Config().get`.
+    """
+
+    def by_key(setting: Setting) -> object:
+        return lookup(setting.key)
+
+    def name(setting: Setting) -> str:
+        return setting.key
+
+    def get(setting: InfraSetting) -> int | str:
+        return setting.parse(lookup(setting.key), source=setting.key)
+
+    login = LoginSettings.from_lookup(by_key, source=name)
+    sender_domain = str(get(SENDER_DOMAIN)) or None
+    sender = str(login.triggers.sender_email)
+    if sender_domain and not sender.endswith("@" + sender_domain):
+        raise SettingError(
+            f"senderEmail must be an address of senderDomain {sender_domain} "
+            f"(...@{sender_domain}), got {sender!r}"
+        )
+    cpu = int(get(TASK_CPU))
+    memory = int(get(TASK_MEMORY))
+    if memory not in FARGATE_MEMORY_BY_CPU[cpu]:
+        raise SettingError(
+            f"taskMemory must be {_memory_sizes(cpu)} (the Fargate sizes for taskCpu {cpu}), "
+            f"got {memory}"
+        )
+    min_count, desired, max_count = (
+        int(get(MIN_COUNT)),
+        int(get(DESIRED_COUNT)),
+        int(get(MAX_COUNT)),
+    )
+    if not min_count <= desired <= max_count:
+        raise SettingError(
+            "desiredCount must be from minCount to maxCount "
+            f"(minCount {min_count} <= desiredCount {desired} <= maxCount {max_count})"
+        )
+    return StackConfig(
+        login=login,
+        sender_domain=sender_domain,
+        nat_per_az=get(NAT_PER_AZ) == "true",
+        task_cpu=cpu,
+        task_memory=memory,
+        desired_count=desired,
+        min_count=min_count,
+        max_count=max_count,
+        log_retention_days=int(get(LOG_RETENTION)),
+        deletion_protection=get(DELETION_PROTECTION) == "true",
+        certificate_arn=str(get(CERTIFICATE_ARN)) or None,
+        image=str(get(IMAGE)) or None,
+    )
+
+
+def settings_table_markdown() -> str:
+    """The deploy guide's table of every project key (tests keep the guide equal to this)."""
+    rows = [
+        "| Key | Type | Default | Allowed values | Description |",
+        "|---|---|---|---|---|",
+    ]
+    for setting in STACK_SETTINGS:
+        default = pulumi_default(setting)
+        shown = "(required)" if default is None else ('""' if default == "" else f"`{default}`")
+        if isinstance(default, bool):
+            shown = f"`{str(default).lower()}`"
+        rows.append(
+            f"| `{setting.key}` | {pulumi_type(setting)} | {shown} | {setting.allowed()} "
+            f"| {setting.description} |"
+        )
+    return "\n".join(rows)

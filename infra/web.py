@@ -1,0 +1,570 @@
+"""Web: the NiceGUI app on ECS Fargate behind an Application Load Balancer.
+
+NiceGUI keeps each page's client in one process and talks to it over a WebSocket (socket.io,
+which may fall back to long polling), so the ALB keeps connections open for long (idle timeout)
+and pins a browser to one task (lb_cookie stickiness). Tasks run in private subnets without
+public IPs and accept traffic only from the ALB's security group. The web app calls only public,
+unauthenticated Cognito APIs, so its task role has no permissions at all; the execution role may
+pull the image, write the task's logs and read exactly the one storage secret.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_docker_build as docker_build
+
+from infra.auth import assume_role_policy
+
+CONTAINER_NAME = "webapp"
+CONTAINER_PORT = 8080
+HEALTH_CHECK_PATH = "/healthz"
+ALB_IDLE_TIMEOUT_SECONDS = 300
+"""At least 120 s: an idle NiceGUI page keeps its WebSocket open between socket.io pings."""
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+"""AWS's recommended policy: TLS 1.3 and 1.2 only, forward-secret ciphers."""
+DEREGISTRATION_DELAY_SECONDS = 30
+"""Short: a draining task's WebSockets reconnect to another task anyway."""
+STICKINESS_SECONDS = 86400
+HEALTH_CHECK_GRACE_SECONDS = 60
+CPU_TARGET_PERCENT = 60
+STORAGE_SECRET_ENV = "STORAGE_SECRET"  # noqa: S105 - the variable name, not its value
+ECR_PULL_ACTIONS = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage",
+)
+_ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?P<cn>\.cn)?"
+    r"/(?P<repo>[^:@]+)"
+)
+
+
+def ecr_repository_arn(image: str) -> str | None:
+    """The ECR repository ARN a configured image lives in, or None for another registry."""
+    match = _ECR_IMAGE.match(image)
+    if not match:
+        return None
+    partition = "aws-cn" if match["cn"] else "aws"
+    return f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repo']}"
+
+
+def execution_policy(repository_arn: str | None, log_group_arn: str, secret_arn: str) -> str:
+    """Pull the image (when it is in ECR), write the task's logs, read the one secret."""
+    statements: list[dict[str, Any]] = []
+    if repository_arn:
+        statements += [
+            {
+                # GetAuthorizationToken has no resource-level permissions: "*" is the only form.
+                "Sid": "EcrLogin",
+                "Effect": "Allow",
+                "Action": ["ecr:GetAuthorizationToken"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "PullImage",
+                "Effect": "Allow",
+                "Action": list(ECR_PULL_ACTIONS),
+                "Resource": [repository_arn],
+            },
+        ]
+    statements += [
+        {
+            "Sid": "WriteTaskLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [f"{log_group_arn}:*"],
+        },
+        {
+            "Sid": "ReadStorageSecret",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue"],
+            "Resource": [secret_arn],
+        },
+    ]
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def container_definitions(
+    *,
+    image: str,
+    environment: dict[str, str],
+    secret_arn: str,
+    log_group: str,
+    region: str,
+) -> str:
+    """The task's single container, as the JSON ECS expects."""
+    return json.dumps(
+        [
+            {
+                "name": CONTAINER_NAME,
+                "image": image,
+                "essential": True,
+                "portMappings": [{"containerPort": CONTAINER_PORT, "protocol": "tcp"}],
+                "environment": [
+                    {"name": key, "value": value} for key, value in sorted(environment.items())
+                ],
+                "secrets": [{"name": STORAGE_SECRET_ENV, "valueFrom": secret_arn}],
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": log_group,
+                        "awslogs-region": region,
+                        "awslogs-stream-prefix": CONTAINER_NAME,
+                    },
+                },
+            }
+        ]
+    )
+
+
+@dataclass
+class WebArgs:
+    """What the web tier needs from the network, the login and the stack's configuration."""
+
+    vpc_id: pulumi.Input[str]
+    public_subnet_ids: list[pulumi.Input[str]]
+    private_subnet_ids: list[pulumi.Input[str]]
+    user_pool_id: pulumi.Input[str]
+    client_id: pulumi.Input[str]
+    region: pulumi.Input[str]
+    app_env: dict[str, str]
+    """APP_NAME and the pool's settings (pool_settings_to_env) the app shows and checks."""
+    task_cpu: int
+    task_memory: int
+    desired_count: int
+    min_count: int
+    max_count: int
+    log_group_prefix: str
+    log_retention_days: int
+    deletion_protection: bool
+    build_context: Path
+    dockerfile: Path
+    image_tag: str
+    certificate_arn: str | None = None
+    image: str | None = None
+    """A prebuilt image to run; None builds webapp/Dockerfile and pushes it to the stack's ECR."""
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class Web(pulumi.ComponentResource):
+    """ECR repository and image, ECS cluster/task/service, autoscaling, ALB and listeners."""
+
+    repository: aws.ecr.Repository
+    image_ref: pulumi.Output[str]
+    storage_secret: aws.secretsmanager.Secret
+    log_group: aws.cloudwatch.LogGroup
+    execution_role: aws.iam.Role
+    task_role: aws.iam.Role
+    task_definition: aws.ecs.TaskDefinition
+    cluster: aws.ecs.Cluster
+    alb_security_group: aws.ec2.SecurityGroup
+    service_security_group: aws.ec2.SecurityGroup
+    load_balancer: aws.lb.LoadBalancer
+    target_group: aws.lb.TargetGroup
+    listeners: list[aws.lb.Listener]
+    service: aws.ecs.Service
+    url: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: WebArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cognito-otp:infra:Web", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = args.tags
+
+        # --- image ---------------------------------------------------------------------------
+        self.repository = aws.ecr.Repository(
+            f"{name}-repo",
+            image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(
+                scan_on_push=True
+            ),
+            image_tag_mutability="MUTABLE",  # one tag per stack, re-pushed; tasks pin the digest
+            force_delete=not args.deletion_protection,
+            tags=tags,
+            opts=child,
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-repo-lifecycle",
+            repository=self.repository.name,
+            policy=json.dumps(
+                {
+                    "rules": [
+                        {
+                            "rulePriority": 1,
+                            "description": "Expire untagged images after 14 days",
+                            "selection": {
+                                "tagStatus": "untagged",
+                                "countType": "sinceImagePushed",
+                                "countUnit": "days",
+                                "countNumber": 14,
+                            },
+                            "action": {"type": "expire"},
+                        },
+                        {
+                            "rulePriority": 2,
+                            "description": "Keep the 20 most recent images",
+                            "selection": {
+                                "tagStatus": "any",
+                                "countType": "imageCountMoreThan",
+                                "countNumber": 20,
+                            },
+                            "action": {"type": "expire"},
+                        },
+                    ]
+                }
+            ),
+            opts=child,
+        )
+        repository_arn: pulumi.Input[str | None]
+        if args.image:
+            self.image_ref = pulumi.Output.from_input(args.image)
+            repository_arn = ecr_repository_arn(args.image)
+        else:
+            token = aws.ecr.get_authorization_token_output(
+                registry_id=self.repository.registry_id,
+                opts=pulumi.InvokeOutputOptions(parent=self),
+            )
+            image = docker_build.Image(
+                f"{name}-image",
+                context=docker_build.BuildContextArgs(location=str(args.build_context)),
+                dockerfile=docker_build.DockerfileArgs(location=str(args.dockerfile)),
+                platforms=[docker_build.Platform.LINUX_AMD64],
+                push=True,
+                registries=[
+                    docker_build.RegistryArgs(
+                        address=self.repository.repository_url,
+                        username=token.user_name,
+                        password=pulumi.Output.secret(token.password),
+                    )
+                ],
+                tags=[self.repository.repository_url.apply(lambda url: f"{url}:{args.image_tag}")],
+                opts=child,
+            )
+            self.image_ref = image.ref
+            repository_arn = self.repository.arn
+
+        # --- the storage secret: generated at deploy time, never in source or the image ----------
+        self.storage_secret = aws.secretsmanager.Secret(
+            f"{name}-storage-secret",
+            description="NiceGUI storage_secret: signs the browsers' session cookies.",
+            recovery_window_in_days=7,
+            tags=tags,
+            opts=child,
+        )
+        random = aws.secretsmanager.get_random_password_output(
+            password_length=64,
+            exclude_punctuation=True,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        aws.secretsmanager.SecretVersion(
+            f"{name}-storage-secret",
+            secret_id=self.storage_secret.id,
+            secret_string=pulumi.Output.secret(random.random_password),
+            # The invoke returns a new value on every run; keep the first one so deployments
+            # don't sign every browser out. Rotate by replacing this resource on purpose.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["secretString"]),
+        )
+
+        # --- logs and roles -------------------------------------------------------------------
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=f"{args.log_group_prefix}/ecs/{CONTAINER_NAME}",
+            retention_in_days=args.log_retention_days,
+            tags=tags,
+            opts=child,
+        )
+        self.execution_role = aws.iam.Role(
+            f"{name}-execution",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            description="ECS agent: pull the web image, write its logs, read its storage secret",
+            tags=tags,
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-execution",
+            role=self.execution_role.id,
+            policy=pulumi.Output.all(
+                repository_arn, self.log_group.arn, self.storage_secret.arn
+            ).apply(lambda v: execution_policy(v[0], v[1], v[2])),
+            opts=child,
+        )
+        self.task_role = aws.iam.Role(
+            f"{name}-task",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            description="Web app: no AWS permissions (it calls only public Cognito APIs)",
+            tags=tags,
+            opts=child,
+        )
+
+        # --- ECS ------------------------------------------------------------------------------
+        self.cluster = aws.ecs.Cluster(
+            f"{name}-cluster",
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            tags=tags,
+            opts=child,
+        )
+        environment = pulumi.Output.all(args.user_pool_id, args.client_id, args.region).apply(
+            lambda v: {
+                **args.app_env,
+                "HOST": "0.0.0.0",  # noqa: S104 - inside the task; only the ALB's SG reaches it
+                "PORT": str(CONTAINER_PORT),
+                # The session cookie is Secure only when browsers reach the app over HTTPS;
+                # on an HTTP-only (dev) stack a Secure cookie would never come back.
+                "COOKIE_SECURE": "true" if args.certificate_arn else "false",
+                "USER_POOL_ID": v[0],
+                "CLIENT_ID": v[1],
+                "AWS_REGION": v[2],
+            }
+        )
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=f"{pulumi.get_project()}-{pulumi.get_stack()}-{CONTAINER_NAME}",
+            cpu=str(args.task_cpu),
+            memory=str(args.task_memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture="X86_64"
+            ),
+            execution_role_arn=self.execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            container_definitions=pulumi.Output.all(
+                self.image_ref,
+                environment,
+                self.storage_secret.arn,
+                self.log_group.name,
+                args.region,
+            ).apply(
+                lambda v: container_definitions(
+                    image=v[0], environment=v[1], secret_arn=v[2], log_group=v[3], region=v[4]
+                )
+            ),
+            tags=tags,
+            opts=child,
+        )
+
+        # --- security groups: internet -> ALB (80/443) -> tasks (container port) ---------------
+        self.alb_security_group = aws.ec2.SecurityGroup(
+            f"{name}-alb-sg",
+            description="Load balancer: HTTP and HTTPS from anywhere",
+            vpc_id=args.vpc_id,
+            revoke_rules_on_delete=True,
+            tags=tags,
+            opts=child,
+        )
+        self.service_security_group = aws.ec2.SecurityGroup(
+            f"{name}-service-sg",
+            description="Web tasks: the container port from the load balancer only",
+            vpc_id=args.vpc_id,
+            revoke_rules_on_delete=True,
+            tags=tags,
+            opts=child,
+        )
+        for port in (80, 443):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-alb-in-{port}",
+                security_group_id=self.alb_security_group.id,
+                description=f"Port {port} from anywhere",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4="0.0.0.0/0",
+                tags=tags,
+                opts=child,
+            )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-alb-out-tasks",
+            security_group_id=self.alb_security_group.id,
+            description="To the web tasks' container port",
+            ip_protocol="tcp",
+            from_port=CONTAINER_PORT,
+            to_port=CONTAINER_PORT,
+            referenced_security_group_id=self.service_security_group.id,
+            tags=tags,
+            opts=child,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-service-in-alb",
+            security_group_id=self.service_security_group.id,
+            description="Container port from the load balancer",
+            ip_protocol="tcp",
+            from_port=CONTAINER_PORT,
+            to_port=CONTAINER_PORT,
+            referenced_security_group_id=self.alb_security_group.id,
+            tags=tags,
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-service-out-https",
+            security_group_id=self.service_security_group.id,
+            description="HTTPS to AWS APIs (Cognito, ECR, Secrets Manager, Logs) through NAT",
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4="0.0.0.0/0",
+            tags=tags,
+            opts=child,
+        )
+
+        # --- load balancer --------------------------------------------------------------------
+        self.load_balancer = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            security_groups=[self.alb_security_group.id],
+            subnets=args.public_subnet_ids,
+            idle_timeout=ALB_IDLE_TIMEOUT_SECONDS,
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=args.deletion_protection,
+            tags=tags,
+            opts=child,
+        )
+        self.target_group = aws.lb.TargetGroup(
+            f"{name}-tg",
+            port=CONTAINER_PORT,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=args.vpc_id,
+            deregistration_delay=DEREGISTRATION_DELAY_SECONDS,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                path=HEALTH_CHECK_PATH,
+                protocol="HTTP",
+                port="traffic-port",
+                matcher="200",
+                interval=15,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+            ),
+            stickiness=aws.lb.TargetGroupStickinessArgs(
+                type="lb_cookie", enabled=True, cookie_duration=STICKINESS_SECONDS
+            ),
+            tags=tags,
+            opts=child,
+        )
+        forward = aws.lb.ListenerDefaultActionArgs(
+            type="forward", target_group_arn=self.target_group.arn
+        )
+        if args.certificate_arn:
+            https = aws.lb.Listener(
+                f"{name}-https",
+                load_balancer_arn=self.load_balancer.arn,
+                port=443,
+                protocol="HTTPS",
+                ssl_policy=TLS_POLICY,
+                certificate_arn=args.certificate_arn,
+                default_actions=[forward],
+                tags=tags,
+                opts=child,
+            )
+            http = aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=self.load_balancer.arn,
+                port=80,
+                protocol="HTTP",
+                default_actions=[
+                    aws.lb.ListenerDefaultActionArgs(
+                        type="redirect",
+                        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                            protocol="HTTPS", port="443", status_code="HTTP_301"
+                        ),
+                    )
+                ],
+                tags=tags,
+                opts=child,
+            )
+            self.listeners = [https, http]
+            self.url = pulumi.Output.concat("https://", self.load_balancer.dns_name)
+        else:
+            http = aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=self.load_balancer.arn,
+                port=80,
+                protocol="HTTP",
+                default_actions=[forward],
+                tags=tags,
+                opts=child,
+            )
+            self.listeners = [http]
+            self.url = pulumi.Output.concat("http://", self.load_balancer.dns_name)
+
+        # --- service and autoscaling ----------------------------------------------------------
+        self.service = aws.ecs.Service(
+            f"{name}-service",
+            cluster=self.cluster.arn,
+            task_definition=self.task_definition.arn,
+            desired_count=args.desired_count,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.private_subnet_ids,
+                security_groups=[self.service_security_group.id],
+                assign_public_ip=False,
+            ),
+            load_balancers=[
+                aws.ecs.ServiceLoadBalancerArgs(
+                    target_group_arn=self.target_group.arn,
+                    container_name=CONTAINER_NAME,
+                    container_port=CONTAINER_PORT,
+                )
+            ],
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True
+            ),
+            deployment_minimum_healthy_percent=100,
+            deployment_maximum_percent=200,
+            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            tags=tags,
+            # The target group must be attached to a listener before a service can use it;
+            # autoscaling owns desiredCount after the first deployment.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=self.listeners, ignore_changes=["desiredCount"]
+            ),
+        )
+        scaling_target = aws.appautoscaling.Target(
+            f"{name}-scaling",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
+            min_capacity=args.min_count,
+            max_capacity=args.max_count,
+            tags=tags,
+            opts=child,
+        )
+        aws.appautoscaling.Policy(
+            f"{name}-cpu-scaling",
+            policy_type="TargetTrackingScaling",
+            service_namespace=scaling_target.service_namespace,
+            scalable_dimension=scaling_target.scalable_dimension,
+            resource_id=scaling_target.resource_id,
+            target_tracking_scaling_policy_configuration=(
+                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                    target_value=CPU_TARGET_PERCENT,
+                    predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                        predefined_metric_type="ECSServiceAverageCPUUtilization"
+                    ),
+                    scale_in_cooldown=300,
+                    scale_out_cooldown=60,
+                )
+            ),
+            opts=child,
+        )
+
+        self.register_outputs(
+            {
+                "url": self.url,
+                "image_ref": self.image_ref,
+                "log_group_name": self.log_group.name,
+                "service_name": self.service.name,
+            }
+        )

@@ -1,0 +1,291 @@
+"""Pulumi.yaml, the stack files and config validation: one definition, no drift, clear errors."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from infra_harness import PROJECT, PROJECT_FILE, ROOT, config_for, run_program, stack_file_config
+
+from functions.settings import ALL_SETTINGS, SettingError
+from infra.auth import TRIGGERS
+from infra.config import (
+    INFRA_SETTINGS,
+    STACK_SETTINGS,
+    StackConfig,
+    load_stack_config,
+    pulumi_default,
+    pulumi_type,
+    settings_table_markdown,
+)
+
+
+def _lookup(config: dict[str, str]) -> Callable[[str], str | None]:
+    prefix = f"{PROJECT}:"
+    return lambda key: config.get(prefix + key)
+
+
+def _pulumi_accepts(type_name: str, value: object) -> bool:
+    """Pulumi's own check (sdk/go/common/workspace/project.go, ValidateConfigValue)."""
+    if type_name == "string":
+        return isinstance(value, str)
+    if type_name == "integer":
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return True
+        return isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value) is not None
+    if type_name == "boolean":
+        return isinstance(value, bool) or value in ("true", "false")
+    return False
+
+
+def test_project_runtime_matches_how_the_readme_installs() -> None:
+    assert PROJECT == "cognito-email-otp-login"
+    runtime = PROJECT_FILE["runtime"]
+    assert runtime["name"] == "python"
+    assert runtime["options"] == {"toolchain": "pip", "virtualenv": ".venv"}
+    assert (ROOT / "__main__.py").is_file()
+    deploy = (ROOT / "README.md").read_text()
+    assert ".venv/bin/pip install" in deploy
+    assert "'.[infra]'" in deploy
+
+
+def test_pulumi_yaml_schema_is_generated_from_the_one_definition() -> None:
+    schema = PROJECT_FILE["config"]
+    assert list(schema) == [s.key for s in STACK_SETTINGS]
+    assert {s.key for s in ALL_SETTINGS} <= set(schema)
+    assert {s.key for s in INFRA_SETTINGS} <= set(schema)
+    for setting in STACK_SETTINGS:
+        spec = schema[setting.key]
+        assert spec["type"] == pulumi_type(setting), setting.key
+        assert spec["description"] == setting.description, setting.key
+        if setting.default is None:
+            assert "default" not in spec, f"{setting.key} is required: no default"
+        else:
+            assert spec["default"] == pulumi_default(setting), setting.key
+            assert type(spec["default"]) is type(pulumi_default(setting)), setting.key
+            # Pulumi itself refuses a default of the wrong type.
+            assert _pulumi_accepts(spec["type"], spec["default"]), setting.key
+            # And the default passes our own validation.
+            setting.parse(
+                str(spec["default"]).lower() if spec["type"] == "boolean" else spec["default"]
+            )
+
+
+def test_issue_keys_are_all_in_the_schema() -> None:
+    required = {
+        "senderEmail",
+        "senderDomain",
+        "appName",
+        "certificateArn",
+        "natPerAz",
+        "taskCpu",
+        "taskMemory",
+        "desiredCount",
+        "minCount",
+        "maxCount",
+        "otpLength",
+        "otpTtlSeconds",
+        "otpMaxAttempts",
+        "otpMaxCodes",
+        "otpResendCooldownSeconds",
+        "authSessionValidityMinutes",
+        "idTokenValidityMinutes",
+        "accessTokenValidityMinutes",
+        "refreshTokenValidityDays",
+        "logRetentionDays",
+        "deletionProtection",
+        "image",
+    }
+    assert required <= set(PROJECT_FILE["config"])
+
+
+def test_defaults_alone_plus_a_sender_make_a_valid_stack() -> None:
+    config = {
+        f"{PROJECT}:{k}": str(v["default"]).lower()
+        if isinstance(v["default"], bool)
+        else str(v["default"])
+        for k, v in PROJECT_FILE["config"].items()
+        if "default" in v
+    }
+    with pytest.raises(SettingError, match="senderEmail is required"):
+        load_stack_config(_lookup(config))
+    config[f"{PROJECT}:senderEmail"] = "a@example.com"
+    stack = load_stack_config(_lookup(config))
+    assert stack.certificate_arn is None
+    assert stack.image is None
+    assert stack.nat_per_az is False
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_files_parse_and_validate_through_the_same_code(stack: str) -> None:
+    raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    assert raw["aws:region"]
+    for key, value in raw.items():
+        namespace, _, name = key.partition(":")
+        assert namespace in {PROJECT, "aws"}, key
+        if namespace == PROJECT:
+            spec = PROJECT_FILE["config"][name]  # an unknown key fails here
+            assert _pulumi_accepts(spec["type"], value), f"{key}: {value!r} is not {spec['type']}"
+    parsed = load_stack_config(_lookup(stack_file_config(stack)))
+    assert isinstance(parsed, StackConfig)
+
+
+def test_dev_is_cheap_and_prod_is_production_shaped() -> None:
+    dev = load_stack_config(_lookup(stack_file_config("dev")))
+    prod = load_stack_config(_lookup(stack_file_config("prod")))
+    assert dev.nat_per_az is False
+    assert dev.certificate_arn is None
+    assert dev.deletion_protection is False
+    assert dev.task_cpu == 256
+    assert prod.nat_per_az is True
+    assert prod.certificate_arn is not None
+    assert prod.deletion_protection is True
+    assert prod.min_count >= 2
+    assert prod.desired_count >= 2
+    assert prod.sender_domain == "example.com"
+
+
+BAD_VALUES = [
+    ("otpLength", "11", r"otpLength must be an integer from 4 to 10, got 11"),
+    ("otpLength", "six", r"otpLength must be an integer from 4 to 10, got 'six'"),
+    ("otpTtlSeconds", "10", r"otpTtlSeconds must be an integer from 30 to 900"),
+    ("otpMaxAttempts", "0", r"otpMaxAttempts must be an integer from 1 to 10"),
+    ("otpMaxCodes", "11", r"otpMaxCodes must be an integer from 1 to 10"),
+    (
+        "otpResendCooldownSeconds",
+        "301",
+        r"otpResendCooldownSeconds must be an integer from 0 to 300",
+    ),
+    (
+        "authSessionValidityMinutes",
+        "16",
+        r"authSessionValidityMinutes must be an integer from 3 to 15",
+    ),
+    (
+        "authSessionValidityMinutes",
+        "2",
+        r"authSessionValidityMinutes must be an integer from 3 to 15",
+    ),
+    ("idTokenValidityMinutes", "2000", r"idTokenValidityMinutes must be an integer from 5 to 1440"),
+    (
+        "accessTokenValidityMinutes",
+        "4",
+        r"accessTokenValidityMinutes must be an integer from 5 to 1440",
+    ),
+    (
+        "refreshTokenValidityDays",
+        "0",
+        r"refreshTokenValidityDays must be an integer from 1 to 3650",
+    ),
+    ("passwordMinLength", "7", r"passwordMinLength must be an integer from 8 to 99"),
+    ("defaultLocale", "fr", r"defaultLocale must be one of en, ja, got 'fr'"),
+    ("senderEmail", "not-an-address", r"senderEmail must be an email address"),
+    ("senderDomain", "Example..com", r"senderDomain must be a lower-case domain name"),
+    ("senderDomain", "other.org", r"senderEmail must be an address of senderDomain other.org"),
+    ("natPerAz", "yes", r"natPerAz must be one of true, false, got 'yes'"),
+    ("deletionProtection", "1", r"deletionProtection must be one of true, false"),
+    (
+        "taskCpu",
+        "300",
+        r"taskCpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384, got '300'",
+    ),
+    (
+        "taskMemory",
+        "4096",
+        r"taskMemory must be one of 512, 1024, 2048 \(the Fargate sizes for taskCpu 256\)",
+    ),
+    ("taskMemory", "100", r"taskMemory must be an integer from 512 to 122880"),
+    ("desiredCount", "0", r"desiredCount must be an integer from 1 to 100"),
+    ("maxCount", "101", r"maxCount must be an integer from 1 to 100"),
+    (
+        "minCount",
+        "2",
+        r"desiredCount must be from minCount to maxCount \(minCount 2 <= desiredCount 1",
+    ),
+    ("maxCount", "0", r"maxCount must be an integer from 1 to 100"),
+    ("logRetentionDays", "10", r"logRetentionDays must be one of 1, 3, 5, 7, 14, .*3653, got '10'"),
+    ("certificateArn", "my-cert", r"certificateArn must be an ACM certificate ARN"),
+    ("image", "two words", r"image must be an image reference without spaces"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "message"), BAD_VALUES)
+def test_bad_values_fail_naming_the_key_and_the_range(key: str, value: str, message: str) -> None:
+    with pytest.raises(SettingError, match=message):
+        load_stack_config(_lookup(config_for("dev", **{key: value})))
+
+
+def test_fargate_sizes_of_a_larger_cpu_are_described_as_a_range() -> None:
+    config = config_for("dev", taskCpu="1024", taskMemory="1024")
+    with pytest.raises(
+        SettingError, match=r"taskMemory must be from 2048 to 8192 in steps of 1024"
+    ):
+        load_stack_config(_lookup(config))
+    assert (
+        load_stack_config(_lookup(config_for("dev", taskCpu="1024", taskMemory="3072"))).task_memory
+        == 3072
+    )
+
+
+def test_missing_sender_fails_before_anything_is_created() -> None:
+    with pytest.raises(SettingError, match="senderEmail is required"):
+        run_program(config_for("dev", senderEmail=None))
+
+
+def test_a_bad_value_stops_the_program_itself() -> None:
+    with pytest.raises(
+        SettingError, match=r"authSessionValidityMinutes must be an integer from 3 to 15, got 20"
+    ):
+        run_program(config_for("dev", authSessionValidityMinutes="20"))
+
+
+def test_the_code_archive_and_the_dockerfile_exist() -> None:
+    functions = ROOT / "functions"
+    assert (functions / "__init__.py").is_file()
+    for trigger in TRIGGERS:
+        module = functions / f"{trigger.module}.py"
+        assert module.is_file(), f"missing trigger module {module}"
+        assert re.search(r"^def handler\(", module.read_text(), re.MULTILINE), module
+        assert trigger.handler == f"functions.{trigger.module}.handler"
+    assert (ROOT / "webapp" / "Dockerfile").is_file()
+
+
+def test_every_key_is_documented_in_the_deploy_guide() -> None:
+    table = (Path(ROOT) / "docs" / "deploy.md").read_text()
+    assert settings_table_markdown() in table, "regenerate the table from infra.config"
+    for setting in STACK_SETTINGS:
+        assert f"| `{setting.key}` |" in table, setting.key
+    deploy = (Path(ROOT) / "README.md").read_text()
+    for topic in (
+        "pulumi login",
+        "pulumi stack init",
+        "pulumi config set",
+        "pulumi up",
+        "pulumi stack output",
+        "sandbox",
+        "pulumi destroy",
+        "--secret",
+        "Docker",
+        "per month",
+    ):
+        assert topic in deploy, topic
+
+
+def test_main_only_reads_config_builds_components_and_exports() -> None:
+    tree = ast.parse((ROOT / "__main__.py").read_text())
+    called = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            called.add(ast.unparse(node.func))
+    aws_calls = {name for name in called if name.startswith("aws.")}
+    assert aws_calls == {"aws.get_region_output"}, "resources belong in infra/ components"
+    assert {"Network", "Email", "Auth", "Web", "load_stack_config", "pulumi.export"} <= called
+    defined = {type(node).__name__ for node in tree.body}
+    assert "FunctionDef" not in defined
+    assert "ClassDef" not in defined

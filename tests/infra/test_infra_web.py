@@ -1,0 +1,348 @@
+"""Web: image, ECS task and service, autoscaling, ALB, target group, listeners, security groups."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from infra_harness import (
+    PROJECT,
+    RANDOM_PASSWORD,
+    REGION,
+    ROOT,
+    Program,
+    config_for,
+    run_program,
+    unsecret,
+)
+
+from functions.settings import APP_NAME, LoginSettings, Setting, pool_settings_to_env
+
+SERVICE = "aws:ecs/service:Service"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+LISTENER = "aws:lb/listener:Listener"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+PREBUILT = "ghcr.io/example/login-webapp:1.2.3"
+
+
+def _container(program: Program) -> dict[str, Any]:
+    containers = json.loads(program.one(TASK).inputs["containerDefinitions"])
+    assert len(containers) == 1
+    return dict(containers[0])
+
+
+def _login(stack: str) -> LoginSettings:
+    config = config_for(stack)
+
+    def lookup(setting: Setting) -> object:
+        return config.get(f"{PROJECT}:{setting.key}")
+
+    return LoginSettings.from_lookup(lookup)
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def stack(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_image_is_built_for_amd64_and_pushed_to_the_stack_repository(stack: str) -> None:
+    program = run_program(config_for(stack), stack=stack)
+    repo = program.one("aws:ecr/repository:Repository")
+    assert repo.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
+    lifecycle = program.one("aws:ecr/lifecyclePolicy:LifecyclePolicy")
+    assert lifecycle.inputs["repository"] == repo.state["name"]
+    rules = json.loads(lifecycle.inputs["policy"])["rules"]
+    assert {r["selection"]["tagStatus"] for r in rules} == {"untagged", "any"}
+    assert all(r["action"] == {"type": "expire"} for r in rules)
+
+    image = program.one("docker-build:index:Image")
+    assert image.inputs["push"] is True
+    assert image.inputs["platforms"] == ["linux/amd64"]
+    assert image.inputs["context"] == {"location": str(ROOT)}
+    assert image.inputs["dockerfile"] == {"location": str(ROOT / "webapp" / "Dockerfile")}
+    assert image.inputs["tags"] == [f"{repo.state['repositoryUrl']}:{stack}"]
+    registries_secret, registries = unsecret(image.inputs["registries"])
+    assert registries_secret, "the ECR token stays secret"
+    registry = registries[0]
+    assert registry["address"] == repo.state["repositoryUrl"]
+    assert registry["username"] == "AWS"
+    assert unsecret(registry["password"])[1] == "ecr-token"
+    tokens = [args for token, args in program.calls if token.endswith("getAuthorizationToken")]
+    assert tokens == [{"registryId": repo.state["registryId"]}]
+    assert _container(program)["image"] == image.state["ref"]
+    assert program.exports["imageRef"] == image.state["ref"]
+
+
+def test_a_configured_image_is_used_instead_of_building() -> None:
+    program = run_program(config_for("dev", image=PREBUILT))
+    assert not program.of_type("docker-build:index:Image")
+    assert not [t for t, _ in program.calls if t.endswith("getAuthorizationToken")]
+    assert _container(program)["image"] == PREBUILT
+    # Not in ECR: the execution role gets no ECR rights at all.
+    execution = next(doc for r, doc in program.policies() if r.name == "web-execution")
+    assert not [s for s in execution["Statement"] if any(a.startswith("ecr:") for a in s["Action"])]
+
+
+def test_a_configured_ecr_image_may_be_pulled_from_its_repository_only() -> None:
+    image = f"210987654321.dkr.ecr.{REGION}.amazonaws.com/team/login:7"
+    program = run_program(config_for("dev", image=image))
+    execution = next(doc for r, doc in program.policies() if r.name == "web-execution")
+    pull = next(s for s in execution["Statement"] if s["Sid"] == "PullImage")
+    assert pull["Resource"] == [f"arn:aws:ecr:{REGION}:210987654321:repository/team/login"]
+
+
+def test_task_definition_environment_secret_and_logs(stack: str) -> None:
+    program = run_program(config_for(stack), stack=stack)
+    task = program.one(TASK).inputs
+    expected_size = {"dev": ("256", "512"), "prod": ("512", "1024")}[stack]
+    assert (task["cpu"], task["memory"]) == expected_size
+    assert task["family"] == f"{PROJECT}-{stack}-webapp"
+    assert task["networkMode"] == "awsvpc"
+    assert task["requiresCompatibilities"] == ["FARGATE"]
+    assert task["runtimePlatform"] == {
+        "operatingSystemFamily": "LINUX",
+        "cpuArchitecture": "X86_64",
+    }
+    execution = program.one("aws:iam/role:Role", "web-execution")
+    task_role = program.one("aws:iam/role:Role", "web-task")
+    assert task["executionRoleArn"] == execution.state["arn"]
+    assert task["taskRoleArn"] == task_role.state["arn"]
+
+    container = _container(program)
+    assert container["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
+    env = {e["name"]: e["value"] for e in container["environment"]}
+    login = _login(stack)
+    assert env == {
+        "HOST": "0.0.0.0",  # noqa: S104 - the container listens on its task ENI
+        "PORT": "8080",
+        "USER_POOL_ID": program.one("aws:cognito/userPool:UserPool").state["id"],
+        "CLIENT_ID": program.one("aws:cognito/userPoolClient:UserPoolClient").state["id"],
+        "AWS_REGION": REGION,
+        APP_NAME.env: login.triggers.app_name,
+        "COOKIE_SECURE": {"dev": "false", "prod": "true"}[stack],
+        **pool_settings_to_env(login.pool),
+    }
+    secret = program.one("aws:secretsmanager/secret:Secret")
+    assert container["secrets"] == [{"name": "STORAGE_SECRET", "valueFrom": secret.state["arn"]}]
+    version = program.one("aws:secretsmanager/secretVersion:SecretVersion")
+    assert version.inputs["secretId"] == secret.state["id"]
+    assert unsecret(version.inputs["secretString"]) == (True, RANDOM_PASSWORD), (
+        "kept secret in state"
+    )
+    random = [args for token, args in program.calls if token.endswith("getRandomPassword")]
+    assert random
+    assert random[0]["passwordLength"] >= 32
+    assert RANDOM_PASSWORD not in program.one(TASK).inputs["containerDefinitions"]
+
+    logs = container["logConfiguration"]
+    group = program.one("aws:cloudwatch/logGroup:LogGroup", "web-logs")
+    assert logs["logDriver"] == "awslogs"
+    assert logs["options"]["awslogs-group"] == group.inputs["name"]
+    assert logs["options"]["awslogs-region"] == REGION
+    assert group.inputs["retentionInDays"] == {"dev": 7, "prod": 90}[stack]
+    cluster = program.one("aws:ecs/cluster:Cluster")
+    assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
+
+
+def test_execution_role_pulls_logs_and_reads_exactly_that_secret(stack: str) -> None:
+    program = run_program(config_for(stack), stack=stack)
+    execution = program.one("aws:iam/role:Role", "web-execution")
+    assert '"Service": "ecs-tasks.amazonaws.com"' in execution.inputs["assumeRolePolicy"]
+    policy = next(doc for r, doc in program.policies() if r.inputs["role"] == execution.state["id"])
+    repo = program.one("aws:ecr/repository:Repository")
+    group = program.one("aws:cloudwatch/logGroup:LogGroup", "web-logs")
+    secret = program.one("aws:secretsmanager/secret:Secret")
+    assert policy["Statement"] == [
+        {
+            "Sid": "EcrLogin",
+            "Effect": "Allow",
+            "Action": ["ecr:GetAuthorizationToken"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "PullImage",
+            "Effect": "Allow",
+            "Action": [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+            ],
+            "Resource": [repo.state["arn"]],
+        },
+        {
+            "Sid": "WriteTaskLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [f"{group.state['arn']}:*"],
+        },
+        {
+            "Sid": "ReadStorageSecret",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue"],
+            "Resource": [secret.state["arn"]],
+        },
+    ]
+    task_role = program.one("aws:iam/role:Role", "web-task")
+    assert '"Service": "ecs-tasks.amazonaws.com"' in task_role.inputs["assumeRolePolicy"]
+    assert not [
+        r
+        for r in program.of_type("aws:iam/rolePolicy:RolePolicy")
+        if r.inputs["role"] == task_role.state["id"]
+    ]
+    assert not program.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert not program.of_type("aws:iam/policy:Policy")
+    assert "managedPolicyArns" not in task_role.inputs
+    assert "inlinePolicies" not in task_role.inputs
+
+
+def test_service_network_and_deployment(stack: str) -> None:
+    program = run_program(config_for(stack), stack=stack)
+    service = program.one(SERVICE)
+    inputs = service.inputs
+    private = sorted(
+        s.state["id"] for s in program.of_type("aws:ec2/subnet:Subnet") if "private" in s.name
+    )
+    network = inputs["networkConfiguration"]
+    assert sorted(network["subnets"]) == private
+    assert network["assignPublicIp"] is False
+    service_sg = program.one(SG, "web-service-sg")
+    assert network["securityGroups"] == [service_sg.state["id"]]
+    target_group = program.one("aws:lb/targetGroup:TargetGroup")
+    assert inputs["loadBalancers"] == [
+        {
+            "targetGroupArn": target_group.state["arn"],
+            "containerName": "webapp",
+            "containerPort": 8080,
+        }
+    ]
+    assert inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert inputs["healthCheckGracePeriodSeconds"] >= 30
+    assert inputs["launchType"] == "FARGATE"
+    assert inputs["desiredCount"] == {"dev": 1, "prod": 2}[stack]
+    assert inputs["taskDefinition"] == program.one(TASK).state["arn"]
+    assert inputs["cluster"] == program.one("aws:ecs/cluster:Cluster").state["arn"]
+    listeners = program.of_type(LISTENER)
+    assert listeners
+    for listener in listeners:
+        assert listener.urn in service.dependencies, "the service is created after every listener"
+
+    target = program.one("aws:appautoscaling/target:Target").inputs
+    assert (target["minCapacity"], target["maxCapacity"]) == {"dev": (1, 2), "prod": (2, 6)}[stack]
+    assert (
+        target["resourceId"]
+        == f"service/{program.one('aws:ecs/cluster:Cluster').state['name']}/{service.state['name']}"
+    )
+    assert target["scalableDimension"] == "ecs:service:DesiredCount"
+    assert target["serviceNamespace"] == "ecs"
+    policy = program.one("aws:appautoscaling/policy:Policy").inputs
+    assert policy["policyType"] == "TargetTrackingScaling"
+    assert policy["resourceId"] == target["resourceId"]
+    tracking = policy["targetTrackingScalingPolicyConfiguration"]
+    assert tracking["predefinedMetricSpecification"] == {
+        "predefinedMetricType": "ECSServiceAverageCPUUtilization"
+    }
+    assert 0 < tracking["targetValue"] < 100
+
+
+def test_load_balancer_target_group_and_listeners(stack: str) -> None:
+    program = run_program(config_for(stack), stack=stack)
+    alb = program.one("aws:lb/loadBalancer:LoadBalancer")
+    public = sorted(
+        s.state["id"] for s in program.of_type("aws:ec2/subnet:Subnet") if "public" in s.name
+    )
+    assert sorted(alb.inputs["subnets"]) == public
+    assert alb.inputs["loadBalancerType"] == "application"
+    assert alb.inputs["internal"] is False
+    assert alb.inputs["idleTimeout"] >= 120, "WebSockets need a long idle timeout"
+    assert alb.inputs["securityGroups"] == [program.one(SG, "web-alb-sg").state["id"]]
+    assert alb.inputs["enableDeletionProtection"] is (stack == "prod")
+
+    tg = program.one("aws:lb/targetGroup:TargetGroup")
+    assert tg.inputs["targetType"] == "ip"
+    assert tg.inputs["port"] == 8080
+    assert tg.inputs["protocol"] == "HTTP"
+    assert tg.inputs["vpcId"] == program.one("aws:ec2/vpc:Vpc").state["id"]
+    assert tg.inputs["healthCheck"]["path"] == "/healthz"
+    assert tg.inputs["healthCheck"]["enabled"] is True
+    assert tg.inputs["stickiness"]["type"] == "lb_cookie"
+    assert tg.inputs["stickiness"]["enabled"] is True
+    assert tg.inputs["stickiness"]["cookieDuration"] > 0
+    assert tg.inputs["deregistrationDelay"] <= 60
+
+    listeners = {
+        int(listener.inputs["port"]): listener.inputs for listener in program.of_type(LISTENER)
+    }
+    for listener in listeners.values():
+        assert listener["loadBalancerArn"] == alb.state["arn"]
+    forward = [{"type": "forward", "targetGroupArn": tg.state["arn"]}]
+    dns = alb.state["dnsName"]
+    if stack == "prod":
+        assert set(listeners) == {80, 443}
+        https = listeners[443]
+        assert https["protocol"] == "HTTPS"
+        assert https["certificateArn"] == config_for("prod")[f"{PROJECT}:certificateArn"]
+        assert https["sslPolicy"].startswith("ELBSecurityPolicy-TLS13-1-2")
+        assert https["defaultActions"] == forward
+        assert listeners[80]["protocol"] == "HTTP"
+        assert listeners[80]["defaultActions"] == [
+            {
+                "type": "redirect",
+                "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"},
+            }
+        ]
+        assert program.exports["url"] == f"https://{dns}"
+        assert "warning" not in program.exports
+    else:
+        assert set(listeners) == {80}
+        assert listeners[80]["protocol"] == "HTTP"
+        assert listeners[80]["defaultActions"] == forward
+        assert "certificateArn" not in listeners[80]
+        assert program.exports["url"] == f"http://{dns}"
+        assert "not for production" in program.exports["warning"]
+
+
+def test_security_group_chain(stack: str) -> None:
+    program = run_program(config_for(stack), stack=stack)
+    alb_sg = program.one(SG, "web-alb-sg")
+    service_sg = program.one(SG, "web-service-sg")
+    for group in (alb_sg, service_sg):
+        assert "ingress" not in group.inputs or group.inputs["ingress"] == []
+        assert "egress" not in group.inputs or group.inputs["egress"] == []
+        assert group.inputs["vpcId"] == program.one("aws:ec2/vpc:Vpc").state["id"]
+
+    def rules(kind: str, group: Any) -> list[dict[str, Any]]:
+        return [
+            r.inputs
+            for r in program.of_type(kind)
+            if r.inputs["securityGroupId"] == group.state["id"]
+        ]
+
+    alb_in = rules(INGRESS, alb_sg)
+    assert sorted((r["fromPort"], r["toPort"], r["ipProtocol"], r["cidrIpv4"]) for r in alb_in) == [
+        (80, 80, "tcp", "0.0.0.0/0"),
+        (443, 443, "tcp", "0.0.0.0/0"),
+    ]
+    service_in = rules(INGRESS, service_sg)
+    assert len(service_in) == 1
+    assert service_in[0]["referencedSecurityGroupId"] == alb_sg.state["id"]
+    assert (service_in[0]["fromPort"], service_in[0]["toPort"], service_in[0]["ipProtocol"]) == (
+        8080,
+        8080,
+        "tcp",
+    )
+    assert "cidrIpv4" not in service_in[0]
+    assert "cidrIpv6" not in service_in[0]
+    alb_out = rules(EGRESS, alb_sg)
+    assert len(alb_out) == 1
+    assert alb_out[0]["referencedSecurityGroupId"] == service_sg.state["id"]
+    assert (alb_out[0]["fromPort"], alb_out[0]["toPort"]) == (8080, 8080)
+    service_out = rules(EGRESS, service_sg)
+    assert [(r["fromPort"], r["toPort"], r["ipProtocol"]) for r in service_out] == [
+        (443, 443, "tcp")
+    ]
+    # Every rule belongs to one of the two groups: nothing else opens a port.
+    assert len(program.of_type(INGRESS)) == len(alb_in) + len(service_in)
+    assert len(program.of_type(EGRESS)) == len(alb_out) + len(service_out)
