@@ -4,6 +4,11 @@ The handlers read their settings from the environment when first imported, and f
 caches one SES client per process (per Lambda container in AWS). Several stacks in one process
 would share that client, so before a handler runs the cached client is dropped when it points at
 another emulator, and while more than one such stack is alive their handler calls take turns.
+
+The timed triggers (define, create, verify) read `time.time()`. Inside the emulator their module
+attribute `time` is replaced by a stand-in that reads the clock of the stack invoking them (a
+ContextVar set around each call), so `stack.clock.advance` moves code expiry and resend cooldowns
+too. On Lambda nothing replaces it.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from emulator.triggers import Handler
@@ -24,6 +31,28 @@ MODULES: Mapping[str, str] = {
     "CustomMessage": "functions.custom_message",
     "PostAuthentication": "functions.post_authentication",
 }
+
+TIMED_MODULES = frozenset(
+    {
+        "functions.define_auth_challenge",
+        "functions.create_auth_challenge",
+        "functions.verify_auth_challenge",
+    }
+)
+
+_stack_now: ContextVar[Callable[[], float]] = ContextVar("stack_now", default=time.time)
+
+
+class _StackTime:
+    """Stands in for the `time` module inside a timed trigger: `time()` is the stack's clock."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def time() -> float:
+        return _stack_now.get()()
+
 
 _turns = threading.RLock()
 _live_lock = threading.Lock()
@@ -41,13 +70,27 @@ def _drop_foreign_ses_client(endpoint_url: str) -> None:
         reset()
 
 
-def _run(module_name: str, endpoint_url: str, event: dict[str, Any], context: Any) -> Any:
+def _run(
+    module_name: str,
+    endpoint_url: str,
+    now: Callable[[], float],
+    event: dict[str, Any],
+    context: Any,
+) -> Any:
     module = importlib.import_module(module_name)
+    if module_name in TIMED_MODULES and not isinstance(getattr(module, "time", None), _StackTime):
+        module.time = _StackTime()  # type: ignore[attr-defined]  # module attribute, set on purpose
     _drop_foreign_ses_client(endpoint_url)
-    return module.handler(event, context)
+    token = _stack_now.set(now)
+    try:
+        return module.handler(event, context)
+    finally:
+        _stack_now.reset(token)
 
 
-def product_handlers(settings: TriggerSettings, endpoint_url: str) -> dict[str, Handler]:
+def product_handlers(
+    settings: TriggerSettings, endpoint_url: str, now: Callable[[], float] = time.time
+) -> dict[str, Handler]:
     """Handlers for every trigger the product configures, bound to one emulator endpoint."""
     global _live_stacks  # noqa: PLW0603 - process-wide count of stacks sharing the handlers
     os.environ.update(settings.to_env())
@@ -60,8 +103,8 @@ def product_handlers(settings: TriggerSettings, endpoint_url: str) -> dict[str, 
                 shared = _live_stacks > 1
             if shared:
                 with _turns:
-                    return _run(module_name, endpoint_url, event, context)
-            return _run(module_name, endpoint_url, event, context)
+                    return _run(module_name, endpoint_url, now, event, context)
+            return _run(module_name, endpoint_url, now, event, context)
 
         return handler
 

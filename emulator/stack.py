@@ -154,7 +154,9 @@ class LocalStack:
 
     def _wire_triggers(self, triggers: Mapping[str, Handler] | None) -> dict[str, str]:
         if triggers is None:
-            triggers = product_handlers(self.settings.triggers, self.endpoint_url)
+            triggers = product_handlers(
+                self.settings.triggers, self.endpoint_url, now=self.clock.now
+            )
             self._uses_product_handlers = True
         config: dict[str, str] = {}
         for key, handler in triggers.items():

@@ -34,6 +34,13 @@ def product() -> Iterator[LocalStack]:
         yield running
 
 
+@pytest.fixture
+def fresh_product() -> Iterator[LocalStack]:
+    """A stack of its own, for tests that move its clock."""
+    with start_local_stack() as running:
+        yield running
+
+
 def test_sign_up_mail_comes_from_the_custom_message_trigger(product: LocalStack) -> None:
     email = confirmed_user(product)
     (message,) = product.mailbox.messages(email)
@@ -70,3 +77,23 @@ def test_wrong_codes_count_down_then_fail(product: LocalStack) -> None:
     with pytest.raises(ClientError) as caught:
         answer_code(product, challenge, wrong)
     assert error_of(caught.value) == ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def test_the_triggers_read_the_stack_clock(fresh_product: LocalStack) -> None:
+    """A resend waits for its cooldown on the stack's clock, which tests can advance."""
+    email = confirmed_user(fresh_product)
+    challenge = prove_password(fresh_product, email)
+    first = latest_code(fresh_product, email)
+    resend = {"resend": "true"}
+    too_soon = answer_code(fresh_product, challenge, "resend", metadata=resend)
+    assert too_soon["ChallengeParameters"]["resent"] == "false"
+    assert int(too_soon["ChallengeParameters"]["resend_available_in"]) > 0
+    assert latest_code(fresh_product, email) == first
+    cooldown = fresh_product.settings.triggers.otp.resend_cooldown_seconds
+    fresh_product.clock.advance(cooldown + 1)
+    later = answer_code(fresh_product, too_soon, "resend", metadata=resend)
+    assert later["ChallengeParameters"]["resent"] == "true"
+    second = latest_code(fresh_product, email)
+    assert len(fresh_product.mailbox.messages(email)) == 3, "sign-up code, then two sign-in codes"
+    done = answer_code(fresh_product, later, second)
+    assert "AuthenticationResult" in done

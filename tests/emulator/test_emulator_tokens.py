@@ -193,3 +193,22 @@ def test_token_times_follow_the_stack_clock(stack: LocalStack) -> None:
     assert claims["iat"] >= int(time.time()) + 3500
     with pytest.raises(jwt.ImmatureSignatureError):
         _verify(stack, result["AccessToken"], options={"verify_aud": False})
+
+
+def test_refresh_follows_the_stack_clock(fresh_stack: LocalStack) -> None:
+    """Tokens issued on an advanced clock refresh until the refresh token's own expiry."""
+    fresh_stack.clock.advance(2 * 3600)
+    _, result = _sign_in(fresh_stack)
+    client = cognito(fresh_stack)
+    parameters = {"REFRESH_TOKEN": result["RefreshToken"]}
+    later = client.initiate_auth(
+        ClientId=fresh_stack.client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=parameters
+    )["AuthenticationResult"]
+    assert later["AccessToken"] != result["AccessToken"]
+    validity_days = fresh_stack.settings.pool.refresh_token_validity_days
+    fresh_stack.clock.advance(validity_days * 86400)
+    with pytest.raises(ClientError) as caught:
+        client.initiate_auth(
+            ClientId=fresh_stack.client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=parameters
+        )
+    assert error_of(caught.value) == ("NotAuthorizedException", "Refresh Token has expired")
