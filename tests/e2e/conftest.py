@@ -1,0 +1,37 @@
+"""Real-browser fixtures: one app process for the module, Chromium from Debian.
+
+Module scope, not session: Playwright's sync API keeps an event loop running in the main thread
+while it is open, which would stop pytest-asyncio from running the async tests collected after it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_app import CHROMIUM_ARGS, running_app
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_app(tmp_path_factory.mktemp("webapp")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable}: install it or set CHROMIUM_PATH")
+    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()

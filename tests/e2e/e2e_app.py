@@ -1,0 +1,94 @@
+"""The real app process on a free localhost port, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+_CODE_LINE = re.compile(r"^\s*(\d{4,10})\s*$", re.MULTILINE)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def app_environment(port: int, storage: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_CURRENT_TEST"}
+    for name in ("USER_POOL_ID", "CLIENT_ID", "AWS_REGION", "AWS_ENDPOINT_URL", "STORAGE_SECRET"):
+        env.pop(name, None)
+    env.update({"PORT": str(port), "HOST": "127.0.0.1", "NICEGUI_STORAGE_PATH": str(storage)})
+    return env
+
+
+@contextmanager
+def running_app(storage: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`python -m webapp` as a subprocess; yields its base URL once /healthz answers."""
+    port = free_port()
+    env = app_environment(port, storage) | (extra_env or {})
+    log = (storage / "app.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((storage / "app.log").read_text()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def mailbox(base: str, to: str) -> list[dict[str, Any]]:
+    url = f"{base}/dev/mailbox.json?to={urllib.request.quote(to)}"
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - http://127.0.0.1
+        messages: list[dict[str, Any]] = json.load(response)
+    return messages
+
+
+def wait_for_code(base: str, to: str, count: int, timeout: float = 20) -> str:
+    """The code in the `count`-th email to `to` (waits for it to arrive)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        messages = mailbox(base, to)
+        if len(messages) >= count:
+            found = _CODE_LINE.findall(messages[count - 1]["text"] or "")
+            assert found, messages[count - 1]["text"]
+            return str(found[0])
+        time.sleep(0.1)
+    raise AssertionError(f"no email number {count} to {to}")

@@ -1,0 +1,154 @@
+"""The container image's recipe, checked without Docker: slim, non-root, healthy, no test tools.
+
+Also proves the image's premise: the app module imports and builds in Cognito mode with moto and
+the emulator unimportable, because local mode imports the emulator lazily.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCKERFILE = ROOT / "webapp" / "Dockerfile"
+FORBIDDEN = ("moto", "pytest", "hypothesis", "playwright", "emulator", "ruff", "mypy", "awscli")
+
+
+def instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs with continuation lines joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text(encoding="utf-8"))
+    found = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            keyword, _, rest = stripped.partition(" ")
+            found.append((keyword.upper(), rest.strip()))
+    return found
+
+
+def test_base_image_is_slim_python() -> None:
+    froms = [rest for keyword, rest in instructions() if keyword == "FROM"]
+    assert froms
+    assert re.fullmatch(r"python:3\.1[23]-slim", froms[-1])
+
+
+def test_runs_as_a_non_root_user() -> None:
+    users = [rest for keyword, rest in instructions() if keyword == "USER"]
+    assert users
+    name = users[-1].split(":")[0]
+    assert name not in {"root", "0"}
+
+
+def test_healthcheck_probes_healthz_and_port_8080_is_exposed() -> None:
+    parsed = instructions()
+    checks = [rest for keyword, rest in parsed if keyword == "HEALTHCHECK"]
+    assert checks
+    assert "/healthz" in checks[-1]
+    assert ("EXPOSE", "8080") in parsed
+    env = " ".join(rest for keyword, rest in parsed if keyword == "ENV")
+    assert "HOST=0.0.0.0" in env
+    assert "PORT=8080" in env
+    assert [rest for keyword, rest in parsed if keyword == "CMD"][
+        -1
+    ] == '["python", "-m", "webapp"]'
+
+
+def test_installs_exactly_the_web_extra_and_no_test_tools() -> None:
+    runs = " ".join(rest for keyword, rest in instructions() if keyword == "RUN")
+    assert "['optional-dependencies']['web']" in runs
+    web = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    for requirement in web["web"]:
+        assert not requirement.lower().startswith(FORBIDDEN), requirement
+    for word in FORBIDDEN:
+        assert word not in runs.lower(), word
+
+
+def test_copies_only_the_settings_and_the_webapp() -> None:
+    copies = [rest for keyword, rest in instructions() if keyword == "COPY"]
+    sources = " ".join(copy.rsplit(" ", 1)[0] for copy in copies)
+    assert "functions/settings.py" in sources
+    assert "webapp/" in sources
+    assert "emulator" not in sources
+    assert "tests" not in sources
+
+
+def test_app_starts_in_cognito_mode_without_moto_or_the_emulator(tmp_path: Path) -> None:
+    """Build the app (everything but the server loop) with moto and emulator blocked."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'moto', 'emulator', 'pytest'}:\n"
+        "            raise ImportError(f'{name} is not installed in the image')\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Block())\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import os, sys\n"
+        "from webapp.app import build, flow_and_mailbox\n"
+        "from webapp.config import config_from_env\n"
+        "config = config_from_env(os.environ)\n"
+        "flow, mailbox = flow_and_mailbox(config, os.environ)\n"
+        "build(config, flow, mailbox)\n"
+        "assert mailbox is None\n"
+        "blocked = [m for m in sys.modules if m.split('.')[0] in {'moto', 'emulator'}]\n"
+        "assert not blocked, blocked\n"
+        "try:\n"
+        "    import moto\n"
+        "except ImportError:\n"
+        "    print('moto blocked; app built in', config.mode, 'mode')\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_CURRENT_TEST"} | {
+        "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}",
+        "USER_POOL_ID": "eu-west-1_example",
+        "CLIENT_ID": "example-client",
+        "AWS_REGION": "eu-west-1",
+        "STORAGE_SECRET": "s" * 40,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "moto blocked; app built in cognito mode" in result.stdout
+
+
+def test_local_mode_needs_the_emulator(tmp_path: Path) -> None:
+    """The same blocker makes local mode fail loudly: the check above really blocks imports."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'moto', 'emulator'}:\n"
+        "            raise ImportError(name)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Block())\n",
+        encoding="utf-8",
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_CURRENT_TEST"}
+    for name in ("USER_POOL_ID", "CLIENT_ID", "AWS_REGION"):
+        env.pop(name, None)
+    env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{ROOT}"
+    result = subprocess.run(
+        [sys.executable, "-c", "from webapp.local import local_stack; local_stack()"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImportError" in result.stderr or "ModuleNotFoundError" in result.stderr

@@ -1,0 +1,99 @@
+"""The whole journey through the pages with NiceGUI's simulated user, on the emulator."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from nicegui import ui
+from nicegui.testing import User
+from webapp_journey import (
+    PASSWORD,
+    enter_code,
+    latest_code,
+    mailbox,
+    new_email,
+    press,
+    register_account,
+    see,
+    start_sign_in,
+    type_into,
+)
+
+
+async def test_sign_up_confirm_sign_in_code_dashboard_sign_out(user: User) -> None:
+    email = new_email()
+    await register_account(user, email)
+    await start_sign_in(user, email)
+    await see(user, "***@example.com")
+    await user.should_not_see(email)
+    await see(user, "Attempts left: 3")
+    await enter_code(user, await latest_code(user, email, 2))
+    await see(user, "You are signed in.")
+    await see(user, f"Email: {email}")
+    await see(user, "Signed in at:")
+    await see(user, "Session ends at:")
+    press(user, "signout")
+    await see(user, "You have signed out.")
+    await user.open("/")
+    await see(user, "Sign in")
+    await user.should_not_see("You are signed in.")
+
+
+async def test_dashboard_requires_sign_in_and_comes_back_afterwards(user: User) -> None:
+    email = new_email()
+    await register_account(user, email)
+    await user.open("/?tab=details")
+    await see(user, "Sign in")  # the dashboard redirected to the sign-in form
+    await user.should_not_see("You are signed in.")
+    type_into(user, "email", email)
+    type_into(user, "password", PASSWORD)
+    press(user, "submit")
+    await see(user, "Enter your sign-in code")
+    await enter_code(user, await latest_code(user, email, 2))
+    await see(user, "You are signed in.")
+    assert user.back_history[-1] == "/?tab=details"
+
+
+async def test_open_redirects_are_ignored_after_sign_in(user: User) -> None:
+    email = new_email()
+    await register_account(user, email)
+    for attack in ("//evil.com", "https://evil.com", "/\\evil.com"):
+        await user.open(f"/signin?redirect_to={quote(attack, safe='')}")
+        type_into(user, "email", email)
+        type_into(user, "password", PASSWORD)
+        press(user, "submit")
+        await see(user, "Enter your sign-in code")
+        count = len(await mailbox(user, email))
+        await enter_code(user, await latest_code(user, email, count))
+        await see(user, "You are signed in.")
+        # shown in place at "/": the attack target was never opened
+        assert attack not in user.back_history
+        assert all(path.startswith("/") and not path.startswith("//") for path in user.back_history)
+        press(user, "signout")
+        await see(user, "You have signed out.")
+
+
+async def test_enter_submits_the_sign_in_form(user: User) -> None:
+    email = new_email()
+    await register_account(user, email)
+    await user.open("/signin")
+    user.find(marker="email").clear().type(email)
+    user.find(marker="password").type(PASSWORD).trigger("keydown.enter")
+    await see(user, "Enter your sign-in code")
+
+
+async def test_forms_have_accessible_attributes(user: User) -> None:
+    await user.open("/signin")
+    email = user.find(marker="email").elements.pop()
+    password = user.find(marker="password").elements.pop()
+    assert isinstance(email, ui.input)
+    assert isinstance(password, ui.input)
+    assert email.props["autocomplete"] == "username"
+    assert email.props.get("autofocus") is True
+    assert password.props["autocomplete"] == "current-password"
+    assert password.props["type"] == "password"
+    user.find(kind=ui.icon, content="visibility_off").click()  # the show-password toggle
+    assert password.props["type"] == "text"
+    await see(user, "Email")
+    await see(user, "Password")
+    assert len(await mailbox(user, "nobody@example.com")) == 0

@@ -1,0 +1,124 @@
+"""Steps of the journey for user-fixture tests: typing, clicking, reading codes from the mailbox."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from nicegui.testing import User
+
+from webapp.local import local_stack
+
+PASSWORD = "Correct-Horse-7"
+_CODE_LINE = re.compile(r"^\s*(\d{4,10})\s*$", re.MULTILINE)
+RETRIES = 80  # should_see polls every 0.1 s; SRP plus the emulator's triggers take a while
+
+
+def new_email(tag: str = "user") -> str:
+    return f"{tag}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+async def mailbox(user: User, to: str) -> list[dict[str, Any]]:
+    response = await user.http_client.get("/dev/mailbox.json", params={"to": to})
+    assert response.status_code == 200
+    messages: list[dict[str, Any]] = response.json()
+    return messages
+
+
+async def latest_code(user: User, to: str, count: int | None = None) -> str:
+    """The code in the newest email to `to` (after `count` emails exist, when given)."""
+    for _ in range(RETRIES):
+        messages = await mailbox(user, to)
+        if messages and (count is None or len(messages) >= count):
+            found = _CODE_LINE.findall(messages[-1]["text"] or "")
+            assert found, messages[-1]["text"]
+            return str(found[0])
+        await _pause()
+    raise AssertionError(f"no email to {to}")
+
+
+async def _pause() -> None:
+    import asyncio
+
+    await asyncio.sleep(0.05)
+
+
+async def see(user: User, text: str) -> None:
+    await user.should_see(text, retries=RETRIES)
+
+
+def advance_clock(seconds: float) -> None:
+    """Move the emulator's clock (sessions, tokens, the triggers' codes): use a private stack."""
+    local_stack().clock.advance(seconds)  # type: ignore[attr-defined]
+
+
+def stored_flow(email: str) -> dict[str, Any]:
+    """The FlowState record the app keeps for the browser signing in as `email`."""
+    from nicegui import app
+
+    for storage in app.storage._users.values():
+        flow = storage.get("flow")
+        if isinstance(flow, dict) and flow.get("email") == email:
+            return storage  # type: ignore[no-any-return]
+    raise AssertionError(f"no stored state for {email}")
+
+
+def age_stored_challenge(email: str, seconds: float) -> None:
+    """Pretend the code arrived `seconds` earlier (the page's resend cooldown counts from it)."""
+    storage = stored_flow(email)
+    flow = dict(storage["flow"])
+    challenge = dict(flow["challenge"])
+    challenge["received_at"] -= seconds
+    challenge["session_expires_at"] -= seconds
+    flow["challenge"] = challenge
+    storage["flow"] = flow
+
+
+def type_into(user: User, marker: str, text: str) -> None:
+    user.find(marker=marker).clear().type(text)
+
+
+def press(user: User, marker: str) -> None:
+    user.find(marker=marker).click()
+
+
+async def sign_up(user: User, email: str, password: str = PASSWORD) -> None:
+    await user.open("/signup")
+    type_into(user, "email", email)
+    type_into(user, "password", password)
+    type_into(user, "repeat", password)
+    press(user, "submit")
+    await see(user, "Confirm your email")
+
+
+async def confirm(user: User, email: str) -> None:
+    code = await latest_code(user, email)
+    type_into(user, "code", code)
+    press(user, "submit")
+    await see(user, "Your email is confirmed. You can sign in now.")
+
+
+async def register_account(user: User, email: str, password: str = PASSWORD) -> None:
+    await sign_up(user, email, password)
+    await confirm(user, email)
+
+
+async def start_sign_in(user: User, email: str, password: str = PASSWORD) -> None:
+    await user.open("/signin")
+    type_into(user, "email", email)
+    type_into(user, "password", password)
+    press(user, "submit")
+    await see(user, "Enter your sign-in code")
+
+
+async def enter_code(user: User, code: str) -> None:
+    type_into(user, "code", code)
+    press(user, "submit")
+
+
+async def sign_in_fully(user: User, email: str, password: str = PASSWORD) -> None:
+    before = len(await mailbox(user, email))
+    await start_sign_in(user, email, password)
+    await enter_code(user, await latest_code(user, email, before + 1))
+    await see(user, "You are signed in.")

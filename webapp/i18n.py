@@ -1,0 +1,291 @@
+# ruff: noqa: RUF001 - Japanese text uses full-width punctuation on purpose
+"""Every user-visible string in English and Japanese, and the Accept-Language choice.
+
+One catalog keeps both languages side by side so a missing translation is obvious in review and
+caught by a test; pages never hold literal text.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from functions.settings import SUPPORTED_LOCALES
+
+DEFAULT_LOCALE: Final = "en"
+LOCALE_NAMES: Final = {"en": "English", "ja": "日本語"}
+
+CATALOG: Final[dict[str, dict[str, str]]] = {
+    # --- frame ---------------------------------------------------------------------------
+    "language": {"en": "Language", "ja": "言語"},
+    "page_title": {"en": "{page} · {app}", "ja": "{page} · {app}"},
+    "field_required": {"en": "This field is required.", "ja": "この項目は必須です。"},
+    "email_invalid": {
+        "en": "Enter a valid email address.",
+        "ja": "有効なメールアドレスを入力してください。",
+    },
+    "code_invalid": {
+        "en": "Enter the code using digits only.",
+        "ja": "コードは数字のみで入力してください。",
+    },
+    "email_label": {"en": "Email", "ja": "メールアドレス"},
+    "password_label": {"en": "Password", "ja": "パスワード"},
+    "show_password": {"en": "Show password", "ja": "パスワードを表示"},
+    # --- sign in -------------------------------------------------------------------------
+    "signin_title": {"en": "Sign in", "ja": "サインイン"},
+    "signin_button": {"en": "Sign in", "ja": "サインイン"},
+    "signin_to_signup": {
+        "en": "No account yet? Create one",
+        "ja": "アカウントをお持ちでない方はこちらから作成",
+    },
+    "signin_to_forgot": {"en": "Forgot your password?", "ja": "パスワードをお忘れですか？"},
+    # --- sign up -------------------------------------------------------------------------
+    "signup_title": {"en": "Create an account", "ja": "アカウントの作成"},
+    "signup_button": {"en": "Create account", "ja": "アカウントを作成"},
+    "confirm_password_label": {"en": "Confirm password", "ja": "パスワード（確認）"},
+    "passwords_differ": {
+        "en": "The two passwords are different.",
+        "ja": "2つのパスワードが一致しません。",
+    },
+    "policy_heading": {"en": "Your password needs:", "ja": "パスワードの条件:"},
+    "rule_min_length": {"en": "At least {n} characters", "ja": "{n}文字以上"},
+    "rule_lowercase": {"en": "A lowercase letter", "ja": "英小文字を含む"},
+    "rule_uppercase": {"en": "An uppercase letter", "ja": "英大文字を含む"},
+    "rule_numbers": {"en": "A number", "ja": "数字を含む"},
+    "rule_symbols": {"en": "A symbol", "ja": "記号を含む"},
+    "rule_max_length": {"en": "At most 256 characters", "ja": "256文字以内"},
+    "rule_whitespace": {
+        "en": "No space at the start or end",
+        "ja": "先頭と末尾に空白を含まない",
+    },
+    "password_weak": {
+        "en": "The password does not meet every rule below.",
+        "ja": "パスワードが下記の条件を満たしていません。",
+    },
+    "signup_to_signin": {
+        "en": "Already have an account? Sign in",
+        "ja": "アカウントをお持ちの方はサインイン",
+    },
+    # --- confirm sign-up -----------------------------------------------------------------
+    "confirm_title": {"en": "Confirm your email", "ja": "メールアドレスの確認"},
+    "confirm_intro": {
+        "en": "We sent a verification code to {destination}. Enter it below.",
+        "ja": "{destination} に確認コードを送信しました。下に入力してください。",
+    },
+    "verification_code_label": {"en": "Verification code", "ja": "確認コード"},
+    "confirm_button": {"en": "Confirm", "ja": "確認"},
+    "resend_signup_button": {"en": "Send a new code", "ja": "コードを再送信"},
+    "signup_code_resent": {
+        "en": "A new verification code was sent to {destination}.",
+        "ja": "新しい確認コードを {destination} に送信しました。",
+    },
+    "back_to_signin": {"en": "Back to sign in", "ja": "サインインに戻る"},
+    # --- one-time code -------------------------------------------------------------------
+    "code_title": {"en": "Enter your sign-in code", "ja": "サインインコードの入力"},
+    "code_intro": {
+        "en": "We emailed a {length}-digit code to {destination}.",
+        "ja": "{destination} に{length}桁のコードをメールで送信しました。",
+    },
+    "otp_label": {"en": "One-time code", "ja": "ワンタイムコード"},
+    "code_expires_in": {"en": "The code expires in {time}.", "ja": "コードの有効期限まで {time}"},
+    "code_expired_hint": {
+        "en": "The code has expired. Ask for a new one.",
+        "ja": "コードの有効期限が切れました。新しいコードを送信してください。",
+    },
+    "attempts_left": {"en": "Attempts left: {n}", "ja": "残りの試行回数: {n}"},
+    "verify_button": {"en": "Verify", "ja": "確認"},
+    "resend_code_button": {"en": "Send a new code", "ja": "コードを再送信"},
+    "resend_wait": {
+        "en": "You can ask for a new code in {seconds} s.",
+        "ja": "{seconds}秒後に新しいコードを送信できます。",
+    },
+    "no_codes_left": {
+        "en": "No more codes can be sent for this sign-in.",
+        "ja": "このサインインではこれ以上コードを送信できません。",
+    },
+    "code_resent": {
+        "en": "A new code was sent to {destination}.",
+        "ja": "新しいコードを {destination} に送信しました。",
+    },
+    "cancel_button": {"en": "Cancel", "ja": "キャンセル"},
+    # --- forgotten password --------------------------------------------------------------
+    "forgot_title": {"en": "Reset your password", "ja": "パスワードの再設定"},
+    "forgot_intro": {
+        "en": "Enter your email and we will send you a code to choose a new password.",
+        "ja": "メールアドレスを入力すると、新しいパスワードを設定するためのコードを送信します。",
+    },
+    "forgot_send_button": {"en": "Send code", "ja": "コードを送信"},
+    "reset_title": {"en": "Choose a new password", "ja": "新しいパスワードの設定"},
+    "reset_intro": {
+        "en": "If an account exists for {email}, we sent a code to {destination}.",
+        "ja": "{email} のアカウントが存在する場合、{destination} にコードを送信しました。",
+    },
+    "reset_code_label": {"en": "Reset code", "ja": "再設定コード"},
+    "new_password_label": {"en": "New password", "ja": "新しいパスワード"},
+    "reset_button": {"en": "Set new password", "ja": "パスワードを設定"},
+    # --- dashboard -----------------------------------------------------------------------
+    "dashboard_title": {"en": "Your account", "ja": "アカウント"},
+    "dashboard_welcome": {"en": "You are signed in.", "ja": "サインインしています。"},
+    "dashboard_email": {"en": "Email: {email}", "ja": "メールアドレス: {email}"},
+    "dashboard_signed_in_at": {"en": "Signed in at: {time}", "ja": "サインイン日時: {time}"},
+    "dashboard_session_ends": {
+        "en": "Session ends at: {time}",
+        "ja": "セッション終了日時: {time}",
+    },
+    "signout_button": {"en": "Sign out", "ja": "サインアウト"},
+    # --- notices shown once on the next page ---------------------------------------------
+    "notice_signed_out": {"en": "You have signed out.", "ja": "サインアウトしました。"},
+    "notice_sign_in_required": {
+        "en": "Please sign in to continue.",
+        "ja": "続行するにはサインインしてください。",
+    },
+    "notice_confirmed": {
+        "en": "Your email is confirmed. You can sign in now.",
+        "ja": "メールアドレスを確認しました。サインインできます。",
+    },
+    "notice_password_reset": {
+        "en": "Your password was changed. Sign in with the new one.",
+        "ja": "パスワードを変更しました。新しいパスワードでサインインしてください。",
+    },
+    "notice_session_lost": {
+        "en": "Your session ended. Please sign in again.",
+        "ja": "セッションが終了しました。もう一度サインインしてください。",
+    },
+    "notice_sign_up_code_sent": {
+        "en": "We sent you a verification code.",
+        "ja": "確認コードを送信しました。",
+    },
+    "notice_code_resent": {"en": "A new code was sent.", "ja": "新しいコードを送信しました。"},
+    "notice_reset_code_sent": {
+        "en": "If an account exists for this email, we sent it a code.",
+        "ja": "このメールアドレスのアカウントが存在する場合、コードを送信しました。",
+    },
+    # --- errors (one per AuthErrorKind, in lower case) -----------------------------------
+    "error_invalid_credentials": {
+        "en": "Incorrect email or password.",
+        "ja": "メールアドレスまたはパスワードが正しくありません。",
+    },
+    "error_user_not_confirmed": {
+        "en": "Your email is not confirmed yet. Enter the verification code we sent you.",
+        "ja": "メールアドレスがまだ確認されていません。送信された確認コードを入力してください。",
+    },
+    "error_password_reset_required": {
+        "en": "You need to choose a new password before signing in.",
+        "ja": "サインインする前に新しいパスワードを設定してください。",
+    },
+    "error_user_disabled": {
+        "en": "This account cannot sign in. Contact support.",
+        "ja": "このアカウントではサインインできません。サポートにお問い合わせください。",
+    },
+    "error_too_many_attempts": {
+        "en": "Too many failed attempts. Wait a few minutes, then try again.",
+        "ja": "失敗が多すぎます。数分待ってからもう一度お試しください。",
+    },
+    "error_session_expired": {
+        "en": "Your session has expired. Please sign in again.",
+        "ja": "セッションの有効期限が切れました。もう一度サインインしてください。",
+    },
+    "error_code_mismatch": {
+        "en": "That code is not correct.",
+        "ja": "コードが正しくありません。",
+    },
+    "error_code_expired": {
+        "en": "That code has expired. Please start again.",
+        "ja": "コードの有効期限が切れました。もう一度やり直してください。",
+    },
+    "error_code_attempts_exhausted": {
+        "en": "Too many wrong codes. Please sign in again.",
+        "ja": "誤ったコードが多すぎます。もう一度サインインしてください。",
+    },
+    "error_username_exists": {
+        "en": "An account with this email already exists. Sign in instead.",
+        "ja": "このメールアドレスのアカウントは既に存在します。サインインしてください。",
+    },
+    "error_invalid_password": {
+        "en": "The password does not meet the requirements.",
+        "ja": "パスワードが条件を満たしていません。",
+    },
+    "error_invalid_parameter": {
+        "en": "Some of the information is not valid. Check it and try again.",
+        "ja": "入力内容に誤りがあります。確認してもう一度お試しください。",
+    },
+    "error_limit_exceeded": {
+        "en": "Too many requests. Wait a while, then try again.",
+        "ja": "リクエストが多すぎます。しばらく待ってからもう一度お試しください。",
+    },
+    "error_throttled": {
+        "en": "The service is busy. Please try again in a moment.",
+        "ja": "サービスが混み合っています。少し待ってからもう一度お試しください。",
+    },
+    "error_delivery_failed": {
+        "en": "We could not send the email. Please try again later.",
+        "ja": "メールを送信できませんでした。後でもう一度お試しください。",
+    },
+    "error_alias_exists": {
+        "en": "An account with this email already exists.",
+        "ja": "このメールアドレスのアカウントは既に存在します。",
+    },
+    "error_already_confirmed": {
+        "en": "This account is already confirmed. You can sign in.",
+        "ja": "このアカウントは既に確認済みです。サインインできます。",
+    },
+    "error_network": {
+        "en": "We could not reach the sign-in service. Check your connection and try again.",
+        "ja": "サインインサービスに接続できませんでした。接続を確認してもう一度お試しください。",
+    },
+    "error_service": {
+        "en": "Something went wrong on our side. Please try again.",
+        "ja": "サーバー側で問題が発生しました。もう一度お試しください。",
+    },
+    "error_unknown": {
+        "en": "Something went wrong. Please try again.",
+        "ja": "問題が発生しました。もう一度お試しください。",
+    },
+    # --- dev mailbox (local mode only) ---------------------------------------------------
+    "mailbox_title": {"en": "Dev mailbox", "ja": "開発用メールボックス"},
+    "mailbox_intro": {
+        "en": "Local mode only: every email the local stack sent, newest first.",
+        "ja": "ローカルモード専用: ローカル環境が送信したメール（新しい順）。",
+    },
+    "mailbox_filter": {"en": "Recipient", "ja": "宛先"},
+    "mailbox_empty": {"en": "No emails yet.", "ja": "メールはまだありません。"},
+    "mailbox_to": {"en": "To: {to}", "ja": "宛先: {to}"},
+}
+
+
+def normalize_locale(value: object) -> str:
+    """A supported locale for any stored or requested value, English when unknown."""
+    text = str(value or "").strip().lower().replace("_", "-")
+    primary = text.split("-", 1)[0]
+    return primary if primary in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+def parse_accept_language(header: str | None) -> str:
+    """The best supported locale in an Accept-Language header (RFC 9110 weights), else English."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate((header or "").split(",")):
+        pieces = [piece.strip() for piece in part.split(";")]
+        tag = pieces[0].lower()
+        if not tag or tag == "*":
+            continue
+        weight = 1.0
+        for parameter in pieces[1:]:
+            name, _, raw = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(raw.strip())
+                except ValueError:
+                    weight = 0.0
+        primary = tag.split("-", 1)[0]
+        if weight <= 0 or primary not in SUPPORTED_LOCALES:
+            continue
+        candidate = (weight, -position, primary)
+        if best is None or candidate > best:
+            best = candidate
+    return best[2] if best else DEFAULT_LOCALE
+
+
+def translate(key: str, locale: str, **values: object) -> str:
+    """The text for `key` in `locale` with `values` filled in (English if the locale is unknown)."""
+    entry = CATALOG[key]
+    text = entry.get(locale) or entry[DEFAULT_LOCALE]
+    return text.format(**values) if values else text

@@ -1,0 +1,1 @@
+"""The pages, one module per step of the journey; each exposes `register(deps)`."""

@@ -1,0 +1,70 @@
+"""Sign up: email, a password checked against the pool's policy before the call, its repeat."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from starlette.requests import Request
+
+from webapp.pages.common import (
+    Deps,
+    ErrorSlot,
+    call_flow,
+    check_email,
+    email_input,
+    frame,
+    go_to_step,
+    links_html,
+    open_page,
+    password_input,
+    show_notice,
+    submit_on_enter,
+)
+from webapp.pages.password_rules import PasswordChecklist
+from webapp.session import remember_form, remembered
+
+
+def register(deps: Deps) -> None:
+    @ui.page("/signup")
+    async def sign_up_page(request: Request) -> None:
+        page = open_page(deps, request)
+        with frame(page, "signup_title", request):
+            show_notice(page)
+            errors = ErrorSlot()
+            email = email_input(page, remembered("email"))
+            password = password_input(page, "password_label", "new-password")
+            checklist = PasswordChecklist(page)
+            repeat = password_input(page, "confirm_password_label", "new-password", marker="repeat")
+            password.on_value_change(lambda event: checklist.update(event.value))
+            button = ui.button(page.t("signup_button")).classes("w-full").mark("submit")
+
+            async def submit() -> None:
+                problem = check_email(page, email.value)
+                if problem:
+                    errors.show(problem)
+                    return
+                problems = checklist.update(password.value)
+                if problems:
+                    errors.show(checklist.explain(problems))
+                    return
+                if password.value != repeat.value:
+                    errors.show(page.t("passwords_differ"))
+                    repeat.value = ""
+                    return
+                address, secret = email.value.strip(), password.value
+                state = await call_flow(
+                    page,
+                    errors,
+                    [button],
+                    lambda: deps.flow.sign_up(page.state, address, secret, page.locale),
+                )
+                password.value = ""
+                repeat.value = ""
+                if state is None:
+                    remember_form(email=address)
+                    return
+                page.save(state)
+                go_to_step(state)
+
+            button.on_click(submit)
+            submit_on_enter(submit, email, password, repeat)
+            links_html(page, ("signup_to_signin", "/signin"))
