@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -336,16 +337,24 @@ def has(page: PageView, **props: str) -> bool:
     return True
 
 
+async def pause(think: float) -> None:
+    """A person's pause before acting (reading, typing): uniform in [0, 2 x think] seconds."""
+    if think > 0:
+        await asyncio.sleep(random.uniform(0, 2 * think))
+
+
 async def one_sign_in(
-    base: str, endpoint: str, email: str, timings: dict[str, list[float]]
+    base: str, endpoint: str, email: str, timings: dict[str, list[float]], think: float = 0.0
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=STEP_TIMEOUT) as http:
         browser = VirtualBrowser(base, http)
+        await pause(think)
         started = time.perf_counter()
         page = await browser.open("/signin")
         timings["sign-in page"].append(time.perf_counter() - started)
         await browser.type(page.find(autocomplete="username"), email)
         await browser.type(page.find(autocomplete="current-password"), PASSWORD)
+        await pause(think)
         started = time.perf_counter()
         await browser.click(button(page, "Sign in"))
         # The code form replaces the sign-in form in place (no page load).
@@ -353,6 +362,7 @@ async def one_sign_in(
         timings["password (SRP + email)"].append(time.perf_counter() - started)
         code = await wait_for_code(http, endpoint, email)
         await browser.type(page.find(autocomplete="one-time-code"), code)
+        await pause(think)
         started = time.perf_counter()
         await browser.click(button(page, "Verify"))
         # The dashboard replaces the code form in place (sign-in asked from "/").
@@ -380,7 +390,14 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 async def measure(
-    base: str, endpoint: str, emails: list[str], pid: int, *, idle: int, profiling: bool = False
+    base: str,
+    endpoint: str,
+    emails: list[str],
+    pid: int,
+    *,
+    idle: int,
+    think: float = 0.0,
+    profiling: bool = False,
 ) -> None:
     # Warm-up: one sign-in (imports, JWKS fetch, first page render) is not measured.
     warm: dict[str, list[float]] = {
@@ -391,13 +408,14 @@ async def measure(
     if profiling:
         os.kill(pid, signal.SIGUSR2)  # profile the measured phase only
     cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
-    await asyncio.gather(*(one_sign_in(base, endpoint, e, timings) for e in emails[1:]))
+    await asyncio.gather(*(one_sign_in(base, endpoint, e, timings, think) for e in emails[1:]))
     wall = time.perf_counter() - wall_before
     cpu = cpu_seconds(pid) - cpu_before
     if profiling:
         os.kill(pid, signal.SIGUSR1)
     users = len(emails) - 1
-    print(f"concurrent complete sign-ins: {users}")
+    pacing = f"people pausing 0-{2 * think:g} s before each step" if think else "no pauses (burst)"
+    print(f"concurrent complete sign-ins: {users}, {pacing}")
     print(f"sign-ins per second: {users / wall:.1f} (wall {wall:.2f} s)")
     for name, values in timings.items():
         print(
@@ -427,6 +445,12 @@ def main() -> None:
     )
     parser.add_argument("--users", type=int, default=20, help="concurrent sign-ins (default 20)")
     parser.add_argument("--idle", type=int, default=200, help="idle sessions for the memory figure")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause (s) of each person before each step; 0 = all steps back to back",
+    )
     parser.add_argument("--profile", help="write a cProfile of the app's event-loop thread here")
     args = parser.parse_args()
     import tempfile
@@ -438,7 +462,15 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             endpoint = env["AWS_ENDPOINT_URL"]
             asyncio.run(
-                measure(base, endpoint, emails, pid, idle=args.idle, profiling=bool(args.profile))
+                measure(
+                    base,
+                    endpoint,
+                    emails,
+                    pid,
+                    idle=args.idle,
+                    think=args.think,
+                    profiling=bool(args.profile),
+                )
             )
 
 

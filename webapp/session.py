@@ -50,7 +50,7 @@ def save_state(state: FlowState, vault: TokenVault[Any]) -> None:
     data = state.to_dict()
     data.pop("tokens", None)
     store(STATE_KEY, data)
-    vault.put(browser_id(), state.tokens)
+    vault.put(browser_id(), state.tokens, keep_until=state.session_ends_at)
 
 
 def clear_notice(state: FlowState, vault: TokenVault[Any]) -> FlowState:

@@ -42,3 +42,25 @@ def test_vault_keeps_tokens_per_browser_and_forgets_them() -> None:
     assert vault.get("browser-a") is None
     assert vault.get("browser-b") == "tokens-b"
     assert len(vault) == 1
+
+
+def test_vault_forgets_tokens_when_their_session_ends() -> None:
+    now = [1000.0]
+    vault: TokenVault[str] = TokenVault(clock=lambda: now[0])
+    vault.put("browser-a", "tokens-a", keep_until=1100.0)
+    assert vault.get("browser-a") == "tokens-a"
+    now[0] = 1100.0
+    assert vault.get("browser-a") is None
+    assert len(vault) == 0
+
+
+def test_vault_sweeps_browsers_that_never_come_back() -> None:
+    now = [1000.0]
+    vault: TokenVault[str] = TokenVault(clock=lambda: now[0])
+    for n in range(50):
+        vault.put(f"gone-{n}", "tokens", keep_until=1010.0)
+    vault.put("active", "tokens", keep_until=5000.0)
+    now[0] = 2000.0
+    vault.put("newcomer", "tokens")
+    assert len(vault) == 2, "the expired entries were swept on a write"
+    assert vault.get("active") == "tokens"
