@@ -57,6 +57,31 @@ def _lookup(engine: Engine, params: dict[str, Any]) -> tuple[Any, Any, str, Any 
     return pool, client, username, user
 
 
+def _email_code(
+    engine: Engine,
+    pool: Any,
+    client: Any,
+    user: Any,
+    *,
+    purpose: str,
+    source: str,
+    params: dict[str, Any],
+    email: str,
+) -> None:
+    """Issue a fresh code for `purpose` and email it as Cognito's `source` message would."""
+    code = engine.codes.issue(pool.id, user.username, purpose, engine.clock.now())
+    send_code(
+        engine,
+        pool,
+        client.id,
+        user,
+        source=source,
+        code=code,
+        client_metadata=_metadata(params),
+        to=email,
+    )
+
+
 def sign_up(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     from moto.core.exceptions import JsonRESTError
 
@@ -79,16 +104,8 @@ def sign_up(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     email = user_email(user)
     auto_verified = pool.extended_config.get("AutoVerifiedAttributes") or []
     if email and "email" in auto_verified:
-        code = engine.codes.issue(pool.id, user.username, SIGN_UP, engine.clock.now())
-        send_code(
-            engine,
-            pool,
-            client.id,
-            user,
-            source="SignUp",
-            code=code,
-            client_metadata=_metadata(params),
-            to=email,
+        _email_code(
+            engine, pool, client, user, purpose=SIGN_UP, source="SignUp", params=params, email=email
         )
         result["CodeDeliveryDetails"] = _delivery(email)
     return result
@@ -141,16 +158,8 @@ def resend_confirmation_code(engine: Engine, params: dict[str, Any]) -> dict[str
     email = user_email(user)
     if not email:
         raise invalid_parameter("User has no email to send the code to.")
-    code = engine.codes.issue(pool.id, user.username, SIGN_UP, engine.clock.now())
-    send_code(
-        engine,
-        pool,
-        client.id,
-        user,
-        source="ResendCode",
-        code=code,
-        client_metadata=_metadata(params),
-        to=email,
+    _email_code(
+        engine, pool, client, user, purpose=SIGN_UP, source="ResendCode", params=params, email=email
     )
     return {"CodeDeliveryDetails": _delivery(email)}
 
@@ -169,16 +178,15 @@ def forgot_password(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
             "Cannot reset password for the user as there is no registered/verified email or "
             "phone_number"
         )
-    code = engine.codes.issue(pool.id, user.username, RESET, engine.clock.now())
-    send_code(
+    _email_code(
         engine,
         pool,
-        client.id,
+        client,
         user,
+        purpose=RESET,
         source="ForgotPassword",
-        code=code,
-        client_metadata=_metadata(params),
-        to=email,
+        params=params,
+        email=email,
     )
     return {"CodeDeliveryDetails": _delivery(email)}
 

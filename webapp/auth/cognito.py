@@ -98,6 +98,13 @@ class CognitoGateway:
         except BotoCoreError as error:
             raise AuthError(AuthErrorKind.SERVICE, operation, type(error).__name__) from None
 
+    def _user_request(self, email: str, **fields: Any) -> dict[str, Any]:
+        """Parameters every per-user call shares: client, username, and the secret hash if any."""
+        request: dict[str, Any] = {"ClientId": self.client_id, "Username": email, **fields}
+        if self._client_secret:
+            request["SecretHash"] = secret_hash(email, self.client_id, self._client_secret)
+        return request
+
     # --- sign-up -------------------------------------------------------------------------
 
     def sign_up(self, email: str, password: str, locale: str) -> Response:
@@ -105,36 +112,27 @@ class CognitoGateway:
         attributes = [{"Name": "email", "Value": email}]
         if locale in SUPPORTED_LOCALES:  # the triggers' fallback when a call carries no locale
             attributes.append({"Name": "locale", "Value": locale})
-        kwargs: dict[str, Any] = {
-            "ClientId": self.client_id,
-            "Username": email,
-            "Password": password,
-            "UserAttributes": attributes,
-            "ClientMetadata": _metadata(locale),
-        }
-        if self._client_secret:
-            kwargs["SecretHash"] = secret_hash(email, self.client_id, self._client_secret)
+        kwargs = self._user_request(
+            email,
+            Password=password,
+            UserAttributes=attributes,
+            ClientMetadata=_metadata(locale),
+        )
         return self._call(Operation.SIGN_UP, lambda: self._client.sign_up(**kwargs))
 
     def confirm_sign_up(self, email: str, code: str, locale: str = "en") -> Response:
-        kwargs: dict[str, Any] = {
-            "ClientId": self.client_id,
-            "Username": email,
-            "ConfirmationCode": code,
-            "ClientMetadata": _metadata(locale),
-        }
-        if self._client_secret:
-            kwargs["SecretHash"] = secret_hash(email, self.client_id, self._client_secret)
+        kwargs = self._user_request(
+            email,
+            ConfirmationCode=code,
+            ClientMetadata=_metadata(locale),
+        )
         return self._call(Operation.CONFIRM_SIGN_UP, lambda: self._client.confirm_sign_up(**kwargs))
 
     def resend_confirmation_code(self, email: str, locale: str) -> Response:
-        kwargs: dict[str, Any] = {
-            "ClientId": self.client_id,
-            "Username": email,
-            "ClientMetadata": _metadata(locale),
-        }
-        if self._client_secret:
-            kwargs["SecretHash"] = secret_hash(email, self.client_id, self._client_secret)
+        kwargs = self._user_request(
+            email,
+            ClientMetadata=_metadata(locale),
+        )
         return self._call(
             Operation.RESEND_CONFIRMATION_CODE,
             lambda: self._client.resend_confirmation_code(**kwargs),
@@ -199,27 +197,21 @@ class CognitoGateway:
     # --- forgotten password ---------------------------------------------------------------
 
     def forgot_password(self, email: str, locale: str) -> Response:
-        kwargs: dict[str, Any] = {
-            "ClientId": self.client_id,
-            "Username": email,
-            "ClientMetadata": _metadata(locale),
-        }
-        if self._client_secret:
-            kwargs["SecretHash"] = secret_hash(email, self.client_id, self._client_secret)
+        kwargs = self._user_request(
+            email,
+            ClientMetadata=_metadata(locale),
+        )
         return self._call(Operation.FORGOT_PASSWORD, lambda: self._client.forgot_password(**kwargs))
 
     def confirm_forgot_password(
         self, email: str, code: str, new_password: str, locale: str = "en"
     ) -> Response:
-        kwargs: dict[str, Any] = {
-            "ClientId": self.client_id,
-            "Username": email,
-            "ConfirmationCode": code,
-            "Password": new_password,
-            "ClientMetadata": _metadata(locale),
-        }
-        if self._client_secret:
-            kwargs["SecretHash"] = secret_hash(email, self.client_id, self._client_secret)
+        kwargs = self._user_request(
+            email,
+            ConfirmationCode=code,
+            Password=new_password,
+            ClientMetadata=_metadata(locale),
+        )
         return self._call(
             Operation.CONFIRM_FORGOT_PASSWORD,
             lambda: self._client.confirm_forgot_password(**kwargs),

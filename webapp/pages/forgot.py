@@ -20,11 +20,10 @@ from webapp.pages.common import (
     go_to_step,
     links_html,
     open_page,
-    password_input,
     show_notice,
     submit_on_enter,
 )
-from webapp.pages.password_rules import PasswordChecklist
+from webapp.pages.password_rules import NewPasswordFields
 from webapp.session import remember_form, remembered
 
 
@@ -76,10 +75,7 @@ def register_reset(deps: Deps) -> None:
             show_notice(page)
             errors = ErrorSlot()
             code = code_input(page, "reset_code_label")
-            password = password_input(page, "new_password_label", "new-password")
-            checklist = PasswordChecklist(page)
-            repeat = password_input(page, "confirm_password_label", "new-password", marker="repeat")
-            password.on_value_change(lambda event: checklist.update(event.value))
+            fields = NewPasswordFields(page, "new_password_label")
             button = ui.button(page.t("reset_button")).classes("w-full").mark("submit")
 
             async def submit() -> None:
@@ -87,16 +83,12 @@ def register_reset(deps: Deps) -> None:
                 if problem:
                     errors.show(problem)
                     return
-                problems = checklist.update(password.value)
-                if problems:
-                    errors.show(checklist.explain(problems))
+                problem = fields.problem()
+                if problem:
+                    errors.show(problem)
                     return
-                if password.value != repeat.value:
-                    errors.show(page.t("passwords_differ"))
-                    repeat.value = ""
-                    return
-                answer, secret = code.value.strip(), password.value
-                code.value = password.value = repeat.value = ""
+                answer, secret = code.value.strip(), fields.take()
+                code.value = ""
                 state = await call_flow(
                     page,
                     errors,
@@ -108,6 +100,6 @@ def register_reset(deps: Deps) -> None:
                     go_to_step(state)
 
             button.on_click(submit)
-            submit_on_enter(submit, code, password, repeat)
+            submit_on_enter(submit, code, fields.password, fields.repeat)
             links_html(page, ("back_to_signin", "/signin"))
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from webapp.auth.flow import password_problems, password_rules
-from webapp.pages.common import Page
+from webapp.pages.common import Page, password_input
 
 
 class PasswordChecklist:
@@ -37,3 +37,32 @@ class PasswordChecklist:
             self.page.t(f"rule_{rule}", n=self.policy.minimum_length) for rule in problems
         )
         return f"{self.page.t('password_weak')} ({rules})"
+
+
+class NewPasswordFields:
+    """A new password, the pool's checklist and its confirmation: sign-up and reset share them."""
+
+    def __init__(self, page: Page, label_key: str) -> None:
+        self.page = page
+        self.password = password_input(page, label_key, "new-password")
+        self.checklist = PasswordChecklist(page)
+        self.repeat = password_input(
+            page, "confirm_password_label", "new-password", marker="repeat"
+        )
+        self.password.on_value_change(lambda event: self.checklist.update(event.value))
+
+    def problem(self) -> str | None:
+        """Why the typed password cannot be sent yet (policy, then confirmation), or None."""
+        problems = self.checklist.update(self.password.value)
+        if problems:
+            return self.checklist.explain(problems)
+        if self.password.value != self.repeat.value:
+            self.repeat.value = ""
+            return self.page.t("passwords_differ")
+        return None
+
+    def take(self) -> str:
+        """The password, emptying both fields: a password is never kept on the page."""
+        secret = str(self.password.value)
+        self.password.value = self.repeat.value = ""
+        return secret

@@ -15,11 +15,10 @@ from webapp.pages.common import (
     go_to_step,
     links_html,
     open_page,
-    password_input,
     show_notice,
     submit_on_enter,
 )
-from webapp.pages.password_rules import PasswordChecklist
+from webapp.pages.password_rules import NewPasswordFields
 from webapp.session import remember_form, remembered
 
 
@@ -31,10 +30,7 @@ def register(deps: Deps) -> None:
             show_notice(page)
             errors = ErrorSlot()
             email = email_input(page, remembered("email"))
-            password = password_input(page, "password_label", "new-password")
-            checklist = PasswordChecklist(page)
-            repeat = password_input(page, "confirm_password_label", "new-password", marker="repeat")
-            password.on_value_change(lambda event: checklist.update(event.value))
+            fields = NewPasswordFields(page, "password_label")
             button = ui.button(page.t("signup_button")).classes("w-full").mark("submit")
 
             async def submit() -> None:
@@ -42,23 +38,17 @@ def register(deps: Deps) -> None:
                 if problem:
                     errors.show(problem)
                     return
-                problems = checklist.update(password.value)
-                if problems:
-                    errors.show(checklist.explain(problems))
+                problem = fields.problem()
+                if problem:
+                    errors.show(problem)
                     return
-                if password.value != repeat.value:
-                    errors.show(page.t("passwords_differ"))
-                    repeat.value = ""
-                    return
-                address, secret = email.value.strip(), password.value
+                address, secret = email.value.strip(), fields.take()
                 state = await call_flow(
                     page,
                     errors,
                     [button],
                     lambda: deps.flow.sign_up(page.state, address, secret, page.locale),
                 )
-                password.value = ""
-                repeat.value = ""
                 if state is None:
                     remember_form(email=address)
                     return
@@ -66,5 +56,5 @@ def register(deps: Deps) -> None:
                 go_to_step(state)
 
             button.on_click(submit)
-            submit_on_enter(submit, email, password, repeat)
+            submit_on_enter(submit, email, fields.password, fields.repeat)
             links_html(page, ("signup_to_signin", "/signin"))
