@@ -122,7 +122,7 @@ def flow_cpu(count: int, bits: int, powmod: srp.PowMod) -> list[float]:
 
         def code_for(email: str) -> str:
             text: Any = stack.mailbox.messages(to=email)[-1]["text"]
-            found = re.search(r"(?<!\d)(\d{6})(?!\d)", str(text))
+            found = re.search(r"^\s*(\d{6})\s*$", str(text), re.MULTILINE)
             assert found
             return found.group(1)
 

@@ -20,11 +20,11 @@ def mails(stack: Any, email: str) -> list[dict[str, Any]]:
 
 
 def latest_code(stack: Any, email: str, length: int = 6) -> str:
-    """The code in the newest email to `email` (the first run of exactly `length` digits)."""
+    """The code in the newest email to `email`: the first line that is exactly `length` digits."""
     messages = mails(stack, email)
     assert messages, f"no email to {email}"
     text = str(messages[-1].get("text") or messages[-1].get("html") or "")
-    found = re.search(rf"(?<!\d)(\d{{{length}}})(?!\d)", text)
+    found = re.search(rf"^\s*(\d{{{length}}})\s*$", text, re.MULTILINE)
     assert found, "no code in the email"
     return found.group(1)
 
