@@ -49,10 +49,6 @@ class CodeBook:
             )
         return code
 
-    def has_code(self, pool_id: str, username: str, purpose: str) -> bool:
-        with self._lock:
-            return (pool_id, username, purpose) in self._codes
-
     def check(self, pool_id: str, username: str, purpose: str, answer: str, now: float) -> None:
         """Accept the right code once; raise CodeMismatch / ExpiredCode / LimitExceeded."""
         key = (pool_id, username, purpose)
