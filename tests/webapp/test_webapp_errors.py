@@ -20,6 +20,7 @@ from webapp_journey import (
     sign_up,
     start_sign_in,
     type_into,
+    wrong_code,
 )
 
 
@@ -113,7 +114,7 @@ async def start_sign_in_expecting(user: User, email: str, title: str) -> None:
 async def test_wrong_confirmation_code_then_resend(user: User) -> None:
     email = new_email()
     await sign_up(user, email)
-    type_into(user, "code", "000000")
+    type_into(user, "code", wrong_code(await latest_code(user, email, 1)))
     press(user, "submit")
     await see(user, "That code is not correct.")
     assert value_of(user, "code") == ""

@@ -16,6 +16,7 @@ from webapp_journey import (
     press,
     see,
     type_into,
+    wrong_code,
 )
 
 PAGES = ["/signin", "/signup", "/forgot", "/dev/mailbox"]
@@ -62,7 +63,7 @@ async def test_whole_journey_in_japanese_with_japanese_emails(user: User) -> Non
     type_into(user, "repeat", PASSWORD)
     press(user, "submit")
     await see(user, "メールアドレスの確認")
-    type_into(user, "code", "000000")
+    type_into(user, "code", wrong_code(await latest_code(user, email, 1)))
     press(user, "submit")
     await see(user, "コードが正しくありません。")
     type_into(user, "code", await latest_code(user, email, 1))

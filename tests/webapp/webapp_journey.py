@@ -38,6 +38,11 @@ async def latest_code(user: User, to: str, count: int | None = None) -> str:
     raise AssertionError(f"no email to {to}")
 
 
+def wrong_code(code: str) -> str:
+    """A code of the same length that is certainly not `code`."""
+    return "0" * len(code) if code != "0" * len(code) else "1" * len(code)
+
+
 async def _pause() -> None:
     import asyncio
 
