@@ -2,7 +2,8 @@
 """One entry point for a fresh machine that has only Python 3.11+.
 
 `python3 dev.py run` serves the web app on the embedded emulator; `python3 dev.py test` runs the
-whole test suite. Each creates `.venv` on first use and installs exactly the extras it needs, so
+whole test suite (installing Debian's chromium and redis-server for it when run as root). Each
+creates `.venv` on first use and installs exactly the extras it needs, so
 the README's two commands stay true without any manual set-up. It uses only the standard library.
 """
 
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+REDIS_CANDIDATES = ("/usr/bin/redis-server",)
+_APT_UPDATED: list[bool] = []  # apt-get update once per run
 EXTRAS = {"run": "web,emulator", "emulator": "emulator", "test": "dev", "lint": "dev"}
 
 
@@ -48,37 +51,49 @@ def ensure_environment(extras: str) -> None:
     stamp_file.write_text("\n".join([*installed, wanted]) + "\n")
 
 
-def find_chromium() -> str | None:
-    configured = os.environ.get("CHROMIUM_PATH")
+def find_binary(env_name: str, candidates: tuple[str, ...], name: str) -> str | None:
+    configured = os.environ.get(env_name)
     if configured:
         return configured
-    for candidate in CHROMIUM_CANDIDATES:
+    for candidate in candidates:
         if Path(candidate).exists():
             return candidate
-    return shutil.which("chromium")
+    return shutil.which(name)
 
 
-def ensure_chromium() -> str:
-    """The browser tests need Debian's Chromium; install it when we are root on Debian."""
-    found = find_chromium()
+def ensure_debian_package(env_name: str, candidates: tuple[str, ...], package: str) -> str:
+    """A binary the tests need from Debian; installed with apt when we are root on Debian."""
+    found = find_binary(env_name, candidates, package)
     if found:
         return found
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        print("Installing Debian's chromium for the browser tests ...", flush=True)
+        print(f"Installing Debian's {package} for the tests ...", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        if not _APT_UPDATED:
+            subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+            _APT_UPDATED.append(True)
         subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
             check=True,
             env=env,
         )
-        found = find_chromium()
+        found = find_binary(env_name, candidates, package)
         if found:
             return found
     sys.exit(
-        "The browser tests need Chromium. Install it (Debian/Ubuntu: `sudo apt-get install "
-        "chromium`) or point CHROMIUM_PATH at a Chromium binary, then run this again."
+        f"The tests need {package}. Install it (Debian/Ubuntu: `sudo apt-get install "
+        f"{package}`) or point {env_name} at its binary, then run this again."
     )
+
+
+def ensure_chromium() -> str:
+    """The browser tests need Debian's Chromium."""
+    return ensure_debian_package("CHROMIUM_PATH", CHROMIUM_CANDIDATES, "chromium")
+
+
+def ensure_redis_server() -> str:
+    """The shared-session tests run a real redis-server (they start their own, on loopback)."""
+    return ensure_debian_package("REDIS_SERVER_PATH", REDIS_CANDIDATES, "redis-server")
 
 
 def main(argv: list[str]) -> int:
@@ -107,6 +122,7 @@ def main(argv: list[str]) -> int:
         return 0
     else:
         env["CHROMIUM_PATH"] = ensure_chromium()
+        env["REDIS_SERVER_PATH"] = ensure_redis_server()
         args = [str(PYTHON), "-m", "pytest", *rest]
     return subprocess.run(args, cwd=ROOT, env=env, check=False).returncode
 

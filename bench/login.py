@@ -48,7 +48,7 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped]
 import httpx
-import socketio  # type: ignore[import-untyped]
+import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Bench-Password-42"  # noqa: S105 - a throwaway account on the local emulator

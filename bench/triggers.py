@@ -10,11 +10,20 @@ imported what the Lambda runtime interface client (awslambdaric) imports before 
 third table imports a copy of functions/ without .pyc. "(settings.py alone)" is the import of
 functions/settings.py that every trigger pays.
 
-Create really sends: its first call imports boto3, builds the SES v2 client, signs the request and
-posts it to a local stub of the SES v2 API (a stdlib HTTP server in this process that answers
-SendEmail), reached through AWS_ENDPOINT_URL like the offline emulator. So the figure contains
-everything but the network latency to real SES. Warm: the same handlers called in this process
-(log lines still formatted, written to /dev/null); Create against the same stub.
+Create really sends: its first call imports boto3, builds the DynamoDB and SES v2 clients, reads
+and conditionally writes the account's limits record, signs the email request and posts it, all
+to a local stub (a stdlib HTTP server in this process that answers DynamoDB GetItem/PutItem and
+SES SendEmail), reached through AWS_ENDPOINT_URL like the offline emulator. Verify is measured
+twice: the right code (no boto3) and a wrong code (which records the failure in DynamoDB). So
+the figure contains everything but the network latency to real SES. Warm: the same handlers
+called in this process (log lines still formatted, written to /dev/null); Create against the
+same stub.
+
+A last table scales each cold start to the memory infra/auth.py configures for the trigger:
+Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB, so the CPU part is multiplied by
+max(1, 1769 / memory_mb) and the rest of the wall time (waiting on the stub) is added unchanged.
+That assumes this machine's core runs Python like a Lambda vCPU (Graviton, arm64): a model for
+sizing, not a measurement on Lambda.
 
 This is a benchmark, not a test: it prints figures and the targets, it never fails on timing.
 """
@@ -44,35 +53,52 @@ sys.path.insert(0, str(ROOT))
 
 from functions.code_state import STATE_PARAMETER, encode_state  # noqa: E402
 from functions.new_codes import new_code_state  # noqa: E402
+from functions.settings import LIMITS_TABLE_ENV  # noqa: E402
 
 REGION = "us-east-1"
+LAMBDA_MB_PER_VCPU = 1769
+COGNITO_LIMIT_MS = 5000.0
 CODE = "246810"
+WRONG_CODE = "135791"
 TARGETS_MS = {
     "define_auth_challenge": 20.0,
     "verify_auth_challenge": 20.0,
     "create_auth_challenge": 400.0,
 }
+# Each case is "<module>" or "<module>:<variant>" (the same module, another event).
 HANDLERS = (
     "define_auth_challenge",
     "verify_auth_challenge",
+    "verify_auth_challenge:wrong",
     "create_auth_challenge",
     "custom_message",
     "post_authentication",
 )
 
 
+def module_of(case: str) -> str:
+    return case.split(":", 1)[0]
+
+
 class SesStub(BaseHTTPRequestHandler):
-    """Answers the SES v2 SendEmail call (POST /v2/email/outbound-emails) like SES does."""
+    """Answers SES v2 SendEmail (POST /v2/email/outbound-emails) and DynamoDB GetItem/PutItem
+    (an empty table that accepts every write) the way the services do."""
 
     sent = 0
+    table_calls = 0
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
-        SesStub.sent += 1
-        body = json.dumps({"MessageId": f"bench-{SesStub.sent}"}).encode()
+        if str(self.headers.get("X-Amz-Target", "")).startswith("DynamoDB_"):
+            SesStub.table_calls += 1
+            body, content_type = b"{}", "application/x-amz-json-1.0"
+        else:
+            SesStub.sent += 1
+            body = json.dumps({"MessageId": f"bench-{SesStub.sent}"}).encode()
+            content_type = "application/json"
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -109,7 +135,9 @@ def events() -> dict[str, dict[str, Any]]:
         "locale": "ja",
     }
     state = encode_state(
-        new_code_state(CODE, code_number=1, issued_at=int(time.time()), ttl_seconds=3600)
+        new_code_state(
+            CODE, code_number=1, issued_at=int(time.time()), ttl_seconds=3600, attempts_allowed=3
+        )
     )
     srp = {"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None}
     pv = {"challengeName": "PASSWORD_VERIFIER", "challengeResult": True, "challengeMetadata": None}
@@ -126,6 +154,15 @@ def events() -> dict[str, dict[str, Any]]:
                 "userAttributes": attributes,
                 "privateChallengeParameters": {STATE_PARAMETER: state},
                 "challengeAnswer": CODE,
+                "clientMetadata": metadata,
+            },
+        ),
+        "verify_auth_challenge:wrong": base(
+            "VerifyAuthChallengeResponse_Authentication",
+            {
+                "userAttributes": attributes,
+                "privateChallengeParameters": {STATE_PARAMETER: state},
+                "challengeAnswer": WRONG_CODE,
                 "clientMetadata": metadata,
             },
         ),
@@ -181,6 +218,7 @@ def child_env(endpoint: str) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "bench",
         "SENDER_EMAIL": "no-reply@example.com",
         "APP_NAME": "Bench App",
+        LIMITS_TABLE_ENV: "bench-limits",
     }
 
 
@@ -199,7 +237,7 @@ def cold_start(
     at every start, as on Lambda when the archive ships no .pyc (its disk is read-only).
     """
     code = COLD_SCRIPT.format(
-        module=module, preload=f"import {LAMBDA_RUNTIME_PRELOADS}" if preload else ""
+        module=module_of(module), preload=f"import {LAMBDA_RUNTIME_PRELOADS}" if preload else ""
     )
     with tempfile.TemporaryDirectory(prefix="bench-functions-") as copy_root:
         cwd = ROOT
@@ -274,6 +312,46 @@ def row(module: str, runs: list[dict[str, Any]]) -> str:
     )
 
 
+def trigger_memory() -> dict[str, int]:
+    """Module -> memory_mb, as the stack deploys it (infra/auth.py TRIGGERS)."""
+    from infra.auth import TRIGGERS
+
+    return {trigger.module: trigger.memory_mb for trigger in TRIGGERS}
+
+
+def scaled_ms(runs: list[dict[str, Any]], memory_mb: int) -> tuple[float, float]:
+    """(CPU ms, estimated wall ms) of the median cold start at `memory_mb` on Lambda."""
+    cpu = statistics.median(r["cpu"] for r in runs) * 1000
+    wall = statistics.median(r["total"] for r in runs) * 1000
+    factor = max(1.0, LAMBDA_MB_PER_VCPU / memory_mb)
+    return cpu * factor, cpu * factor + max(0.0, wall - cpu)
+
+
+def print_scaled(cold: dict[str, list[dict[str, Any]]]) -> None:
+    memory = trigger_memory()
+    print(
+        f"\nCold start scaled to the configured memory (CPU x max(1, {LAMBDA_MB_PER_VCPU}/MB) "
+        "+ the rest of the wall time), after the runtime's imports"
+    )
+    print(f"{'handler':<30}{'MB':>6}{'vCPU':>6}{'cpu ms':>9}{'est. ms':>9}{'of 5 s':>8}")
+    for case, runs in cold.items():
+        module = module_of(case)
+        if module not in memory:
+            continue
+        mb = memory[module]
+        cpu, wall = scaled_ms(runs, mb)
+        share = wall / COGNITO_LIMIT_MS
+        print(
+            f"{case:<30}{mb:>6}{mb / LAMBDA_MB_PER_VCPU:>6.2f}{cpu:>9.0f}{wall:>9.0f}{share:>8.0%}"
+        )
+        if mb != 256:
+            cpu256, wall256 = scaled_ms(runs, 256)
+            print(
+                f"{'  (same at 256 MB)':<30}{256:>6}{256 / LAMBDA_MB_PER_VCPU:>6.2f}{cpu256:>9.0f}"
+                f"{wall256:>9.0f}{wall256 / COGNITO_LIMIT_MS:>8.0%}"
+            )
+
+
 def call_with_copy(handler: Callable[[Any, Any], Any], event: dict[str, Any]) -> object:
     """Each call gets a fresh copy, as each Lambda invocation gets a freshly parsed event."""
     return handler(json.loads(json.dumps(event)), None)
@@ -297,6 +375,7 @@ def main() -> None:
     )
     startup_ms = interpreter_startup(env, args.runs) * 1000
     print(f"interpreter start-up alone (python -c pass): {startup_ms:.1f} ms median")
+    cold: dict[str, list[dict[str, Any]]] = {}
     for preload in (False, True):
         title = "after the Lambda runtime's own imports" if preload else "bare interpreter"
         print(f"\nCold start ({title}): import + first call, median of {args.runs} runs")
@@ -307,9 +386,17 @@ def main() -> None:
             event = samples.get(module, {})
             runs = [cold_start(module, event, env, preload=preload) for _ in range(args.runs)]
             print(row(module, runs))
+            if preload:
+                cold[module] = runs
+    print_scaled(cold)
     print("\nOur modules without .pyc (compiled at start-up), after the runtime's imports")
     print(HEADER)
-    for module in ("define_auth_challenge", "verify_auth_challenge", "create_auth_challenge"):
+    for module in (
+        "define_auth_challenge",
+        "verify_auth_challenge",
+        "verify_auth_challenge:wrong",
+        "create_auth_challenge",
+    ):
         runs = [
             cold_start(module, samples[module], env, preload=True, bytecode=False)
             for _ in range(args.runs)
@@ -321,17 +408,19 @@ def main() -> None:
             os.environ[key] = value
     import importlib
 
-    modules = {name: importlib.import_module(f"functions.{name}") for name in HANDLERS}
+    modules = {name: importlib.import_module(f"functions.{module_of(name)}") for name in HANDLERS}
     print("\nWarm: per call in one process (median of 5 batches)")
     print(f"{'handler':<24}{'calls':>7}{'us/call':>10}")
     for name in HANDLERS:
-        calls = args.calls if name != "create_auth_challenge" else max(20, args.calls // 20)
+        slow = name in ("create_auth_challenge", "verify_auth_challenge:wrong")
+        calls = max(20, args.calls // 20) if slow else args.calls
         event = samples[name]
         seconds = warm(partial(call_with_copy, modules[name].handler, event), calls)
         print(f"{name:<24}{calls:>7}{seconds * 1e6:>10.1f}")
     print(
-        f"\n(SES stub answered {SesStub.sent} SendEmail calls; Create's warm figure includes "
-        "the local HTTP round trip and JSON copy of the event.)"
+        f"\n(The stub answered {SesStub.sent} SendEmail and {SesStub.table_calls} DynamoDB calls; "
+        "Create's and wrong-code Verify's warm figures include the local HTTP round trips and "
+        "the JSON copy of the event.)"
     )
     server.shutdown()
 

@@ -1,8 +1,9 @@
 """`python -m emulator [--port N]`: the emulator alone, with the product's triggers wired.
 
 Prints one `export NAME=value` line per variable on stdout (so `eval "$(python -m emulator)"`
-style tooling and tests can read them), human information on stderr, and stops cleanly on
-Ctrl-C or SIGTERM with exit status 0.
+style tooling and tests can read them) and nothing else there: every other line this process
+writes goes to stderr, the human information and the triggers' JSON log lines included. It stops
+cleanly on Ctrl-C or SIGTERM with exit status 0.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import TextIO
 
 from emulator.stack import start_local_stack
 
@@ -31,7 +33,21 @@ _EXPORT_ORDER = (
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help still goes to stdout
+    # The triggers log through functions/log.py, whose handler writes to whatever sys.stdout is
+    # when a record is emitted (on Lambda, where CloudWatch reads). Pointing sys.stdout at
+    # stderr for the rest of the run keeps functions/ as it is on Lambda, and nothing else that
+    # prints (moto, a stray debug print) can reach stdout either: only the export lines do.
+    exports = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        return _serve(args.port, exports)
+    finally:
+        sys.stdout = exports
+
+
+def _serve(port: int, exports: TextIO) -> int:
+    """Run the stack until Ctrl-C or SIGTERM; only the export lines go to `exports`."""
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -39,11 +55,11 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    stack = start_local_stack(port=args.port)
+    stack = start_local_stack(port=port)
     try:
         env = stack.env()
         for name in _EXPORT_ORDER:
-            print(f"export {name}={shlex.quote(env[name])}", flush=True)
+            print(f"export {name}={shlex.quote(env[name])}", file=exports, flush=True)
         print(
             f"Cognito + SES emulator on {stack.endpoint_url} (pool {stack.user_pool_id}).\n"
             f"Mailbox: {stack.endpoint_url}/_emulator/mailbox?to=<address>\n"

@@ -1,7 +1,9 @@
 """Account operations that carry codes: sign-up, confirmation, resend, forgotten password.
 
 moto stores the user; this module generates the codes, emails them (CustomMessage trigger) and
-checks them, enforces the pool's password policy, and applies PreventUserExistenceErrors.
+checks them, enforces the pool's password policy and the app client's write permissions, counts
+Cognito's hourly per-user limits on code requests (emulator/limits.py), and applies
+PreventUserExistenceErrors: an unknown user gets the answers, and the limits, a known one gets.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from typing import Any
 
 from moto.cognitoidp.models import UserStatus
 
+from emulator.attributes import check_client_writes, names_of
 from emulator.codes import RESET, SIGN_UP
 from emulator.engine import Engine
 from emulator.errors import CODE_MISMATCH, CognitoError, invalid_parameter, not_authorized
 from emulator.events import POST_CONFIRMATION, base_event, user_attributes, with_optional
+from emulator.limits import RESEND_CONFIRMATION, RESET_CODES, subject_key
 from emulator.messages import send_code
 from emulator.pools import (
     check_secret_hash,
@@ -82,10 +86,24 @@ def _email_code(
     )
 
 
+def _count_request(engine: Engine, pool: Any, purpose: str, user: Any | None, typed: str) -> None:
+    """One more code request (or reset-code entry) this hour, or LimitExceededException."""
+    subject = subject_key(user.id if user else None, typed)
+    engine.limits.take(pool.id, purpose, subject, engine.clock.now())
+
+
 def sign_up(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    """Create the user; only the attributes the client may write, plus the Username itself.
+
+    [U] With UsernameAttributes=["email"] the Username is the email address and Cognito stores
+    it as the `email` attribute whether or not the client may write `email`: the username is
+    not an attribute write (the likelier reading, and the safe one: it is the address the
+    confirmation code proves). An `email` in UserAttributes is a write like any other.
+    """
     from moto.core.exceptions import JsonRESTError
 
     pool, client, username, existing = _lookup(engine, params)
+    check_client_writes(client.extended_config, names_of(params.get("UserAttributes") or []))
     if existing is not None:
         if "email" in (pool.extended_config.get("UsernameAttributes") or []):
             raise CognitoError(
@@ -100,6 +118,7 @@ def sign_up(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
         )
     except JsonRESTError as exc:
         raise CognitoError(exc.error_type, exc.message) from exc
+    engine.verifier_for(pool.id, user)  # stored at sign-up, as Cognito stores it
     result: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.id}
     email = user_email(user)
     auto_verified = pool.extended_config.get("AutoVerifiedAttributes") or []
@@ -129,26 +148,36 @@ def confirm_sign_up(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     )
     user.status = UserStatus.CONFIRMED
     user.update_attributes([{"Name": "email_verified", "Value": "true"}])
-    if engine.trigger_arn(pool, POST_CONFIRMATION):
-        request = with_optional({"userAttributes": user_attributes(user)}, _metadata(params), None)
-        engine.invoke(
-            pool,
-            POST_CONFIRMATION,
-            base_event(
-                POST_CONFIRMATION,
-                "ConfirmSignUp",
-                region=engine.region,
-                pool_id=pool.id,
-                username=user.username,
-                client_id=client.id,
-                request=request,
-            ),
-        )
+    _post_confirmation(engine, pool, client, user, source="ConfirmSignUp", params=params)
     return {}
+
+
+def _post_confirmation(
+    engine: Engine, pool: Any, client: Any, user: Any, *, source: str, params: dict[str, Any]
+) -> None:
+    """PostConfirmation_<source>, when the pool has the trigger (after the change is made)."""
+    if not engine.trigger_arn(pool, POST_CONFIRMATION):
+        return
+    request = with_optional({"userAttributes": user_attributes(user)}, _metadata(params), None)
+    engine.invoke(
+        pool,
+        POST_CONFIRMATION,
+        base_event(
+            POST_CONFIRMATION,
+            source,
+            region=engine.region,
+            pool_id=pool.id,
+            username=user.username,
+            client_id=client.id,
+            request=request,
+        ),
+    )
 
 
 def resend_confirmation_code(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     pool, client, username, user = _lookup(engine, params)
+    if user is not None or prevents_user_existence_errors(client):
+        _count_request(engine, pool, RESEND_CONFIRMATION, user, username)
     if user is None:
         if prevents_user_existence_errors(client):
             return _simulated_delivery(username)
@@ -166,6 +195,8 @@ def resend_confirmation_code(engine: Engine, params: dict[str, Any]) -> dict[str
 
 def forgot_password(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     pool, client, username, user = _lookup(engine, params)
+    if user is not None or prevents_user_existence_errors(client):
+        _count_request(engine, pool, RESET_CODES, user, username)
     if user is None or not user.enabled:
         if prevents_user_existence_errors(client):
             return _simulated_delivery(username)
@@ -192,24 +223,31 @@ def forgot_password(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def confirm_forgot_password(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
-    pool, client, _, user = _lookup(engine, params)
+    """Entering a reset code counts toward the same hourly limit as requesting one (documented:
+    "5 and 20 attempts for a user to request or enter a password reset code")."""
+    pool, client, username, user = _lookup(engine, params)
+    password = str(params.get("Password") or "")
     if user is None or not user.enabled:
         if prevents_user_existence_errors(client):
+            enforce_password_policy(pool, password, "Password does not conform to policy")
+            _count_request(engine, pool, RESET_CODES, user, username)
             raise CognitoError("CodeMismatchException", CODE_MISMATCH)
         if user is None:
             raise CognitoError("UserNotFoundException", NOT_FOUND)
         raise not_authorized("User is disabled.")
-    password = str(params.get("Password") or "")
     enforce_password_policy(pool, password, "Password does not conform to policy")
+    _count_request(engine, pool, RESET_CODES, user, username)
     engine.codes.check(
         pool.id, user.username, RESET, str(params.get("ConfirmationCode") or ""), engine.clock.now()
     )
     user.password = password
+    engine.verifier_for(pool.id, user)
     if str(getattr(user.status, "value", user.status)) in {
         "RESET_REQUIRED",
         "FORCE_CHANGE_PASSWORD",
     }:
         user.status = UserStatus.CONFIRMED
+    _post_confirmation(engine, pool, client, user, source="ConfirmForgotPassword", params=params)
     return {}
 
 

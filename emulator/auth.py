@@ -1,14 +1,17 @@
-"""Sign-in operations: InitiateAuth, RespondToAuthChallenge, RevokeToken.
+"""Sign-in operations: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge.
 
 USER_SRP_AUTH, CUSTOM_AUTH (with or without SRP first, cognito-custom-auth.md sections 2-4),
-USER_PASSWORD_AUTH (when the client allows it) and REFRESH_TOKEN_AUTH. Choices on points the
-specification marks [U] are commented where they are made.
+USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (emulator/refresh.py), each
+only when the app client enables it. Every flow Cognito knows is answered here, never by moto
+(whose own InitiateAuth/AdminInitiateAuth would issue tokens without checking the client's
+flows): USER_AUTH and the admin SRP/custom flows are refused, with Cognito's "not enabled" error
+when the client does not enable them. Choices on points the specification marks [U] are
+commented where they are made.
 """
 
 from __future__ import annotations
 
 import hmac
-import secrets
 import time
 from typing import Any
 
@@ -31,6 +34,7 @@ from emulator.events import (
     user_attributes,
     with_optional,
 )
+from emulator.limits import subject_key
 from emulator.lockout import LOCKED_MESSAGE
 from emulator.pools import (
     check_secret_hash,
@@ -40,13 +44,32 @@ from emulator.pools import (
     require_flow,
     user_email,
 )
+from emulator.refresh import refresh_token_auth
 from emulator.sessions import AuthState
+from emulator.tokens import ReadableUser
 
 PASSWORD_VERIFIER = "PASSWORD_VERIFIER"  # noqa: S105 - a challenge name, not a secret
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
 # [U] The TIMESTAMP skew Cognito tolerates is undocumented; five minutes either way.
 TIMESTAMP_SKEW_SECONDS = 300
 _FLOW_ALIASES = {"REFRESH_TOKEN": "REFRESH_TOKEN_AUTH"}
+# AuthFlow values each operation accepts at all; anything else is "not supported" whatever the
+# client enables (ADMIN_* on InitiateAuth, USER_PASSWORD_AUTH on AdminInitiateAuth).
+_PUBLIC_FLOWS = frozenset(
+    {"USER_SRP_AUTH", "CUSTOM_AUTH", "REFRESH_TOKEN_AUTH", "USER_PASSWORD_AUTH", "USER_AUTH"}
+)
+_ADMIN_FLOWS = frozenset(
+    {
+        "ADMIN_USER_PASSWORD_AUTH",
+        "ADMIN_NO_SRP_AUTH",
+        "USER_SRP_AUTH",
+        "CUSTOM_AUTH",
+        "REFRESH_TOKEN_AUTH",
+        "USER_AUTH",
+    }
+)
+_PASSWORD_FLOWS = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
+NOT_SUPPORTED = "Initiate Auth method not supported."
 
 
 def _client_metadata(params: dict[str, Any]) -> dict[str, str]:
@@ -88,6 +111,13 @@ def _check_can_sign_in(user: Any) -> None:
         raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
 
 
+def _session_user(pool: Any, state: AuthState) -> Any | None:
+    """The sign-in's user, by its internal username: one dictionary lookup, made whether or not
+    the account exists (an unknown name finds nothing), so no later step is cheaper for it."""
+    user = pool.users.get(state.username)
+    return user if state.user_found else None
+
+
 # --- events ---------------------------------------------------------------------------------
 
 
@@ -101,7 +131,7 @@ def _event(
     request: dict[str, Any],
     client_metadata: dict[str, str] | None,
 ) -> dict[str, Any]:
-    user = find_user(pool, state.username) if state.user_found else None
+    user = _session_user(pool, state)
     full_request: dict[str, Any] = {"userAttributes": user_attributes(user), **request}
     not_found = (not state.user_found) if prevents_user_existence_errors(client) else None
     return base_event(
@@ -150,7 +180,7 @@ def _tokens_response(
     tokens = engine.tokens.issue(
         pool=pool,
         client_id=client.id,
-        user=user,
+        user=ReadableUser(user, client),
         issuer=engine.issuer(pool.id),
         now=engine.clock.now(),
     )
@@ -181,14 +211,15 @@ def _password_verifier_challenge(
     engine: Engine, pool: Any, client: Any, state: AuthState, srp_a: str
 ) -> dict[str, Any]:
     """Start SRP: B, salt and a SECRET_BLOCK, which is also the key of the sign-in's state."""
-    user = find_user(pool, state.username) if state.user_found else None
+    user = _session_user(pool, state)
     if user is not None:
         salt, verifier = engine.verifier_for(pool.id, user)
         user_id_for_srp = user.username
     else:
+        # Unknown user: the documented stable salt and UUID-form id, and a stand-in verifier
+        # that costs what a known user's does (no password can prove it).
         salt, user_id_for_srp = engine.simulated_srp_identity(pool.id, state.username)
-        # Unknown user: a random verifier gives a B that looks real; no password can match it.
-        verifier = srp.powmod(srp.G, secrets.randbits(256), srp.N)
+        verifier = engine.simulated_verifier(pool.id, state.username)
     try:
         step = srp.start(srp_a, verifier)
     except ValueError:
@@ -257,7 +288,7 @@ def _follow_define(
     if answer.get("failAuthentication") is True:
         raise not_authorized(INCORRECT_CREDENTIALS)
     if answer.get("issueTokens") is True:
-        user = find_user(pool, state.username) if state.user_found else None
+        user = _session_user(pool, state)
         if user is None:  # Define cannot sign in a user that does not exist.
             raise not_authorized(INCORRECT_CREDENTIALS)
         _check_can_sign_in(user)
@@ -278,15 +309,52 @@ def _follow_define(
 # --- InitiateAuth ---------------------------------------------------------------------------
 
 
+def _flow(params: dict[str, Any]) -> str:
+    flow = str(params.get("AuthFlow") or "")
+    return _FLOW_ALIASES.get(flow, flow)
+
+
+def _auth_parameters(params: dict[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (params.get("AuthParameters") or {}).items()}
+
+
 def initiate_auth(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     pool, client = find_pool_for_client(engine.backend, params.get("ClientId"))
-    flow = _FLOW_ALIASES.get(params.get("AuthFlow") or "", params.get("AuthFlow") or "")
-    auth = {str(k): str(v) for k, v in (params.get("AuthParameters") or {}).items()}
-    if flow not in {"USER_SRP_AUTH", "CUSTOM_AUTH", "REFRESH_TOKEN_AUTH", "USER_PASSWORD_AUTH"}:
-        raise invalid_parameter("Initiate Auth method not supported.")
+    flow = _flow(params)
+    if flow not in _PUBLIC_FLOWS:
+        raise invalid_parameter(NOT_SUPPORTED)
     require_flow(client, flow)
+    if flow == "USER_AUTH":
+        # Choice-based sign-in (passwords, OTPs, passkeys): the product never enables it.
+        raise invalid_parameter("USER_AUTH is not supported by the emulator.")
+    return _start(engine, pool, client, flow, _auth_parameters(params))
+
+
+def admin_initiate_auth(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    """AdminInitiateAuth: the same checks; the emulator runs only its password and refresh flows.
+
+    (Calling it takes IAM credentials, which the emulator does not check.)
+    """
+    pool, client = find_pool_for_client(engine.backend, params.get("ClientId"))
+    if params.get("UserPoolId") != pool.id:
+        raise CognitoError(
+            "ResourceNotFoundException", f"User pool client {client.id} does not exist."
+        )
+    flow = _flow(params)
+    if flow not in _ADMIN_FLOWS:
+        raise invalid_parameter(NOT_SUPPORTED)
+    require_flow(client, flow)
+    if flow not in _PASSWORD_FLOWS and flow != "REFRESH_TOKEN_AUTH":
+        raise invalid_parameter(f"{flow} with AdminInitiateAuth is not supported by the emulator.")
+    return _start(engine, pool, client, flow, _auth_parameters(params))
+
+
+def _start(
+    engine: Engine, pool: Any, client: Any, flow: str, auth: dict[str, str]
+) -> dict[str, Any]:
+    """The first step of an enabled flow (the caller has checked the client allows it)."""
     if flow == "REFRESH_TOKEN_AUTH":
-        return _refresh(engine, pool, client, auth)
+        return refresh_token_auth(engine, pool, client, auth)
     username = _require(auth, "USERNAME")
     user = find_user(pool, username)
     check_secret_hash(
@@ -297,8 +365,8 @@ def initiate_auth(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     prevent = prevents_user_existence_errors(client)
     if user is None and not prevent:
         raise CognitoError("UserNotFoundException", "User does not exist.")
-    if flow == "USER_PASSWORD_AUTH":
-        return _user_password(engine, pool, client, user, auth)
+    if flow in _PASSWORD_FLOWS:
+        return _user_password(engine, pool, client, user, typed=username, auth=auth)
     state = AuthState(
         pool_id=pool.id,
         client_id=client.id,
@@ -324,47 +392,25 @@ def initiate_auth(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _user_password(
-    engine: Engine, pool: Any, client: Any, user: Any | None, auth: dict[str, str]
+    engine: Engine,
+    pool: Any,
+    client: Any,
+    user: Any | None,
+    *,
+    typed: str,
+    auth: dict[str, str],
 ) -> dict[str, Any]:
     password = _require(auth, "PASSWORD")
     now = engine.clock.now()
-    if user is not None and engine.lockout.is_locked(pool.id, user.id, now):
+    key = subject_key(user.id if user else None, typed)
+    if engine.lockout.is_locked(pool.id, key, now):
         raise not_authorized(LOCKED_MESSAGE)
     if user is None or not hmac.compare_digest((user.password or "").encode(), password.encode()):
-        if user is not None:
-            engine.lockout.failed(pool.id, user.id, now)
+        engine.lockout.failed(pool.id, key, now)
         raise not_authorized(INCORRECT_CREDENTIALS)
-    engine.lockout.succeeded(pool.id, user.id)
+    engine.lockout.succeeded(pool.id, key)
     _check_can_sign_in(user)
     return _tokens_response(engine, pool, client, user, None)
-
-
-def _refresh(engine: Engine, pool: Any, client: Any, auth: dict[str, str]) -> dict[str, Any]:
-    token = _require(auth, "REFRESH_TOKEN")
-    claims = engine.tokens.refresh_claims(token, engine.clock.now())
-    if token not in pool.refresh_tokens or claims.get("client_id") != client.id:
-        raise not_authorized("Invalid Refresh Token")
-    entry = pool.refresh_tokens[token]
-    if entry is None:
-        raise not_authorized("Refresh Token has been revoked")
-    _, username, origin = entry
-    user = pool.users.get(username)
-    if user is None:
-        raise not_authorized("Invalid Refresh Token")
-    check_secret_hash(client, auth.get("SECRET_HASH"), [username, user.id, user_email(user)])
-    if not user.enabled:
-        raise not_authorized("User is disabled.")
-    tokens = engine.tokens.issue(
-        pool=pool,
-        client_id=client.id,
-        user=user,
-        issuer=engine.issuer(pool.id),
-        now=engine.clock.now(),
-        with_refresh=False,
-        origin_jti=origin,
-        auth_time=int(claims.get("auth_time", 0)) or None,
-    )
-    return {"ChallengeParameters": {}, "AuthenticationResult": tokens.authentication_result()}
 
 
 # --- RespondToAuthChallenge -----------------------------------------------------------------
@@ -383,12 +429,16 @@ def respond_to_auth_challenge(engine: Engine, params: dict[str, Any]) -> dict[st
     if state.client_id != client.id or state.pool_id != pool.id or name != state.pending_challenge:
         raise not_authorized(INVALID_SESSION)
     typed = _require(responses, "USERNAME")
-    user = find_user(pool, state.username) if state.user_found else None
+    user = _session_user(pool, state)
     check_secret_hash(
         client,
         responses.get("SECRET_HASH"),
         [typed, state.username, user_email(user) if user else None],
     )
+    if not _names_session_user(pool, state, typed):
+        # [U] Cognito does not document a USERNAME naming someone else; refused (the session is
+        # spent), so an answer can never sign in anyone but the user the session started for.
+        raise not_authorized(INCORRECT_CREDENTIALS)
     if name == PASSWORD_VERIFIER:
         return _answer_password(
             engine, pool, client, state, user=user, responses=responses, metadata=metadata
@@ -396,10 +446,37 @@ def respond_to_auth_challenge(engine: Engine, params: dict[str, Any]) -> dict[st
     return _answer_custom(engine, pool, client, state, responses=responses, metadata=metadata)
 
 
+def _names_session_user(pool: Any, state: AuthState, typed: str) -> bool:
+    """Whether a challenge answer's USERNAME names the user the session was started for.
+
+    Any name that user is known by counts (internal username = USER_ID_FOR_SRP, email alias,
+    any case). For a name with no account only that name as typed, or its simulated
+    USER_ID_FOR_SRP, counts, and never another account's. Every user is read either way
+    (`find_user`), so the check costs the same whether or not the session's account exists.
+    """
+    named = find_user(pool, typed)
+    if state.user_found:
+        return named is not None and named.username == state.username
+    own_names = {state.username.lower(), (state.user_id_for_srp or "").lower()}
+    return named is None and typed.lower() in own_names
+
+
+def _verifier(engine: Engine, pool: Any, state: AuthState, user: Any | None) -> int:
+    """What the proof is checked against: the user's verifier, or the unknown name's stand-in."""
+    if user is not None:
+        return engine.verifier_for(pool.id, user)[1]
+    return engine.simulated_verifier(pool.id, state.username)
+
+
 def _password_proven(
     engine: Engine, pool: Any, state: AuthState, user: Any | None, responses: dict[str, str]
 ) -> bool:
-    if user is None or state.srp is None or state.secret_block is None:
+    """Check the SRP proof; an unknown user's is checked the same way, then refused.
+
+    Same checks, same exponentiations, same comparison whether or not the account exists: a
+    wrong password must not answer faster for an address that has no account.
+    """
+    if state.srp is None or state.secret_block is None:
         return False
     block = _require(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
     signature = _require(responses, "PASSWORD_CLAIM_SIGNATURE")
@@ -412,16 +489,16 @@ def _password_proven(
         return False
     if block != state.secret_block:
         return False
-    _, verifier = engine.verifier_for(pool.id, user)
     expected = srp.expected_signature(
         state.srp,
-        verifier,
+        _verifier(engine, pool, state, user),
         user_pool_id=pool.id,
         user_id_for_srp=state.user_id_for_srp or "",
         secret_block_b64=block,
         timestamp=timestamp,
     )
-    return srp.signature_matches(expected, signature)
+    matches = srp.signature_matches(expected, signature)
+    return matches and user is not None  # no password signs in a user that does not exist
 
 
 def _answer_password(
@@ -435,16 +512,16 @@ def _answer_password(
     metadata: dict[str, str],
 ) -> dict[str, Any]:
     now = engine.clock.now()
-    if user is not None and engine.lockout.is_locked(pool.id, user.id, now):
+    key = subject_key(user.id if user else None, state.username)
+    if engine.lockout.is_locked(pool.id, key, now):
         raise not_authorized(LOCKED_MESSAGE)
-    if not _password_proven(engine, pool, state, user, responses):
-        if user is not None:
-            engine.lockout.failed(pool.id, user.id, now)
+    # Proven first, for known and unknown users alike (the `user is None` test comes after).
+    proven = _password_proven(engine, pool, state, user, responses)
+    if not proven or user is None:
+        engine.lockout.failed(pool.id, key, now)
         # [U] Define is not called again after a wrong password: the sign-in just fails.
         raise not_authorized(INCORRECT_CREDENTIALS)
-    if user is None:  # unreachable: an unknown user never proves a password
-        raise not_authorized(INCORRECT_CREDENTIALS)
-    engine.lockout.succeeded(pool.id, user.id)
+    engine.lockout.succeeded(pool.id, key)
     _check_can_sign_in(user)
     if state.flow == "USER_SRP_AUTH":
         return _tokens_response(engine, pool, client, user, metadata or None)
@@ -486,29 +563,19 @@ def _answer_custom(
     return _follow_define(engine, pool, client, state, answer=answer, metadata=metadata, srp_a=None)
 
 
-# --- RevokeToken ----------------------------------------------------------------------------
+def admin_respond_to_auth_challenge(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    """The emulator's AdminInitiateAuth never starts a challenge, so no Session is valid here.
 
-
-def revoke_token(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
-    pool, client = find_pool_for_client(engine.backend, params.get("ClientId"))
-    if client.generate_secret:
-        given = str(params.get("ClientSecret") or "")
-        if not hmac.compare_digest(given.encode(), client.secret.encode()):
-            raise not_authorized(f"Unable to verify secret hash for client {client.id}")
-    if client.extended_config.get("EnableTokenRevocation") is False:
-        raise CognitoError(
-            "UnsupportedOperationException", "Token revocation is not enabled for the client."
-        )
-    token = _require(params, "Token")
-    claims = engine.tokens.refresh_claims(token, engine.clock.now())
-    if claims.get("client_id") != client.id:
-        raise not_authorized("Invalid token")
-    engine.tokens.revoke_origin(pool, str(claims.get("origin_jti")))
-    return {}
+    Answered here rather than by moto, whose own admin sessions could otherwise issue tokens.
+    """
+    find_pool_for_client(engine.backend, params.get("ClientId"))
+    _require(params, "Session")
+    raise not_authorized(INVALID_SESSION)
 
 
 AUTH_OPERATIONS = {
     "InitiateAuth": initiate_auth,
+    "AdminInitiateAuth": admin_initiate_auth,
     "RespondToAuthChallenge": respond_to_auth_challenge,
-    "RevokeToken": revoke_token,
+    "AdminRespondToAuthChallenge": admin_respond_to_auth_challenge,
 }

@@ -18,13 +18,17 @@ from emulator import srp
 from emulator.clock import Clock
 from emulator.codes import CodeBook
 from emulator.errors import CognitoError
+from emulator.limits import HourlyLimits
 from emulator.lockout import Lockout
 from emulator.mailbox import Mailbox
 from emulator.sessions import SessionStore
 from emulator.tokens import TokenIssuer
 from emulator.triggers import TriggerRegistry
+from emulator.verification import AttributeVerifications
 
 Operation = Callable[["Engine", dict[str, Any]], dict[str, Any]]
+# Unknown users' stand-in verifiers kept (about 400 bytes each).
+SIMULATED_VERIFIERS_KEPT = 10_000
 
 
 @dataclass
@@ -41,9 +45,12 @@ class Engine:
     codes: CodeBook = field(default_factory=CodeBook)
     tokens: TokenIssuer = field(default_factory=TokenIssuer)
     lockout: Lockout = field(default_factory=Lockout)
+    limits: HourlyLimits = field(default_factory=HourlyLimits)
+    verifications: AttributeVerifications = field(default_factory=AttributeVerifications)
     _instance_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _salts: dict[tuple[str, str], str] = field(default_factory=dict)
     _verifiers: dict[tuple[str, str], tuple[bytes, int]] = field(default_factory=dict)
+    _simulated: dict[tuple[str, str], int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     keepers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -95,6 +102,24 @@ class Engine:
         fake_id = f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-a{raw[17:20]}-{raw[20:32]}"
         return salt, fake_id
 
+    def simulated_verifier(self, pool_id: str, username: str) -> int:
+        """The verifier an unknown user's simulated SRP runs with: stable per (pool, name),
+        derived without exponentiation (srp.simulated_verifier) and cached like a real one.
+
+        The cache is bounded (oldest out first), so names an attacker makes up cannot grow it.
+        """
+        key = (pool_id, username.lower())
+        with self._lock:
+            cached = self._simulated.get(key)
+        if cached is not None:
+            return cached
+        verifier = srp.simulated_verifier(self._instance_key, f"verifier\0{key[0]}\0{key[1]}")
+        with self._lock:
+            self._simulated[key] = verifier
+            while len(self._simulated) > SIMULATED_VERIFIERS_KEPT:
+                del self._simulated[next(iter(self._simulated))]
+        return verifier
+
     # --- triggers ---------------------------------------------------------------------------
 
     def trigger_arn(self, pool: Any, trigger: str) -> str | None:
@@ -114,20 +139,30 @@ class Engine:
 
 def dispatch(engine: Engine, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
     """Answer an operation the engine owns; None means "let moto answer it"."""
-    from emulator.accounts import ACCOUNT_OPERATIONS
-    from emulator.auth import AUTH_OPERATIONS
-
-    handler = AUTH_OPERATIONS.get(operation) or ACCOUNT_OPERATIONS.get(operation)
+    handler = _operations().get(operation)
     if handler is None:
         return None
     return handler(engine, params)
 
 
-def owned_operations() -> frozenset[str]:
+def _operations() -> dict[str, Operation]:
     from emulator.accounts import ACCOUNT_OPERATIONS
     from emulator.auth import AUTH_OPERATIONS
+    from emulator.profile import PROFILE_OPERATIONS
+    from emulator.refresh import REFRESH_OPERATIONS
+    from emulator.self_service import SELF_SERVICE_OPERATIONS
 
-    return frozenset(AUTH_OPERATIONS) | frozenset(ACCOUNT_OPERATIONS)
+    return {
+        **AUTH_OPERATIONS,
+        **REFRESH_OPERATIONS,
+        **ACCOUNT_OPERATIONS,
+        **PROFILE_OPERATIONS,
+        **SELF_SERVICE_OPERATIONS,
+    }
+
+
+def owned_operations() -> frozenset[str]:
+    return frozenset(_operations())
 
 
 __all__ = ["CognitoError", "Engine", "Operation", "dispatch", "owned_operations"]

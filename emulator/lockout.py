@@ -1,7 +1,10 @@
 """Cognito's password lockout: after five failed sign-ins, wait 2^(n-5) seconds (up to ~15 min).
 
 Decision logic only; times come from the stack clock. Success clears the count. It applies to
-password proofs (SRP and USER_PASSWORD_AUTH), not to custom challenges (section 7).
+password proofs (SRP and USER_PASSWORD_AUTH), not to custom challenges (section 7). Failures are
+counted per `limits.subject_key`: the account, or an unknown user's name as typed [U: Cognito
+documents the lockout for users; counting unknown names too means "Password attempts exceeded"
+comes after the same number of failures whether or not an account exists].
 """
 
 from __future__ import annotations

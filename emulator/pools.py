@@ -21,6 +21,23 @@ _LEGACY_FLOWS = {
     "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
     "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
 }
+# The ExplicitAuthFlows value that lets a client use each AuthFlow.
+_FLAG_OF_FLOW = {
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+}
+# Cognito's answer to a flow the client does not enable, word for word where public error
+# reports quote it (USER_SRP_AUTH, CUSTOM_AUTH, USER_PASSWORD_AUTH, the admin password flow);
+# USER_AUTH's is quoted by one troubleshooting page only and the refresh one by none [U].
+_NOT_ENABLED = {
+    "USER_SRP_AUTH": "USER_SRP_AUTH is not enabled for the client.",
+    "CUSTOM_AUTH": "CUSTOM_AUTH is not enabled for the client.",
+    "USER_PASSWORD_AUTH": "USER_PASSWORD_AUTH flow not enabled for this client",
+    "USER_AUTH": "USER_AUTH flow not enabled for this client",
+    "ADMIN_USER_PASSWORD_AUTH": "Auth flow not enabled for this client",
+    "ADMIN_NO_SRP_AUTH": "Auth flow not enabled for this client",
+    "REFRESH_TOKEN_AUTH": "Refresh Token is not enabled for the client.",
+}
 _SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 
 
@@ -35,24 +52,30 @@ def find_pool_for_client(backend: Any, client_id: str | None) -> tuple[Any, Any]
 
 
 def find_user(pool: Any, username: str | None) -> Any | None:
-    """A user by username or by an alias attribute (email), case-insensitively like Cognito."""
+    """A user by username or by an alias attribute (email), case-insensitively like Cognito.
+
+    Every lookup reads every user, with no early exit (moto's own lookup stops at the match):
+    finding an account must cost what missing one costs, or sign-in timing tells which
+    addresses have accounts. An exact match wins over a case-folded one.
+    """
     if not username:
         return None
-    user = pool._get_user(username)
-    if user is not None:
-        return user
     wanted = username.lower()
     aliases = set(pool.extended_config.get("UsernameAttributes") or []) | set(
         pool.extended_config.get("AliasAttributes") or []
     )
+    exact = pool.users.get(username)
+    folded = None
     for candidate in list(pool.users.values()):
-        if candidate.username.lower() == wanted:
-            return candidate
-        for alias in aliases:
-            value = candidate.attribute_lookup.get(alias)
-            if isinstance(value, str) and value.lower() == wanted:
-                return candidate
-    return None
+        names = [candidate.username, *(candidate.attribute_lookup.get(a) for a in aliases)]
+        for name in names:
+            if not isinstance(name, str):
+                continue
+            if exact is None and name == username:
+                exact = candidate
+            elif folded is None and name.lower() == wanted:
+                folded = candidate
+    return exact or folded
 
 
 def prevents_user_existence_errors(client: Any) -> bool:
@@ -60,17 +83,26 @@ def prevents_user_existence_errors(client: Any) -> bool:
 
 
 def allowed_flows(client: Any) -> frozenset[str]:
+    """The client's ExplicitAuthFlows as ALLOW_* values: exactly those listed, else the default."""
     configured = client.extended_config.get("ExplicitAuthFlows") or []
     if not configured:
         return DEFAULT_FLOWS
     return frozenset(_LEGACY_FLOWS.get(flow, flow) for flow in configured)
 
 
+def flow_enabled(client: Any, flow: str) -> bool:
+    return _FLAG_OF_FLOW.get(flow, f"ALLOW_{flow}") in allowed_flows(client)
+
+
 def require_flow(client: Any, flow: str) -> None:
-    """Refuse an auth flow the app client does not allow."""
-    if f"ALLOW_{flow}" not in allowed_flows(client):
-        label = "Refresh Token" if flow == "REFRESH_TOKEN_AUTH" else flow
-        raise invalid_parameter(f"{label} is not enabled for the client.")
+    """Refuse an auth flow the app client does not allow, with Cognito's message for it.
+
+    Every flow goes through here before anything else: a flow that is not enabled must never
+    reach a code path (or moto) that could issue tokens.
+    """
+    if not flow_enabled(client, flow):
+        message = _NOT_ENABLED.get(flow, f"{flow} is not enabled for the client.")
+        raise invalid_parameter(message)
 
 
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
@@ -97,6 +129,23 @@ def check_secret_hash(client: Any, received: str | None, usernames: list[str | N
         ):
             return
     raise not_authorized(f"Unable to verify secret hash for client {client.id}")
+
+
+def check_client_secret(client: Any, received: str | None) -> None:
+    """For clients with a secret: the ClientSecret parameter (RevokeToken,
+    GetTokensFromRefreshToken) must be the secret itself.
+
+    [U] The messages are SECRET_HASH's (`check_secret_hash`): none is quoted for these
+    operations.
+    """
+    if not client.generate_secret:
+        return
+    if not received:
+        raise not_authorized(
+            f"Client {client.id} is configured for secret but secret was not received"
+        )
+    if not hmac.compare_digest(received.encode(), str(client.secret).encode()):
+        raise not_authorized(f"Unable to verify secret hash for client {client.id}")
 
 
 def password_problems(pool: Any, password: str) -> list[str]:

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from emulator.triggers import Handler
-from functions.settings import TriggerSettings
+from functions.settings import LIMITS_TABLE_ENV, TriggerSettings
 
 MODULES: Mapping[str, str] = {
     "DefineAuthChallenge": "functions.define_auth_challenge",
@@ -30,7 +30,10 @@ MODULES: Mapping[str, str] = {
     "VerifyAuthChallengeResponse": "functions.verify_auth_challenge",
     "CustomMessage": "functions.custom_message",
     "PostAuthentication": "functions.post_authentication",
+    "PostConfirmation": "functions.post_confirmation",
 }
+# Modules that cache one AWS client per process (per Lambda container in AWS).
+CLIENT_CACHES = ("functions.mailer", "functions.account_store")
 
 TIMED_MODULES = frozenset(
     {
@@ -59,15 +62,17 @@ _live_lock = threading.Lock()
 _live_stacks = 0
 
 
-def _drop_foreign_ses_client(endpoint_url: str) -> None:
-    try:
-        mailer = importlib.import_module("functions.mailer")
-    except ImportError:
-        return
-    client = getattr(mailer, "_client", None)
-    reset = getattr(mailer, "reset_client", None)
-    if client is not None and callable(reset) and client.meta.endpoint_url != endpoint_url:
-        reset()
+def _drop_foreign_clients(endpoint_url: str) -> None:
+    """Forget cached SES/DynamoDB clients that point at another emulator."""
+    for name in CLIENT_CACHES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        client = getattr(module, "_client", None)
+        reset = getattr(module, "reset_client", None)
+        if client is not None and callable(reset) and client.meta.endpoint_url != endpoint_url:
+            reset()
 
 
 def _run(
@@ -80,7 +85,7 @@ def _run(
     module = importlib.import_module(module_name)
     if module_name in TIMED_MODULES and not isinstance(getattr(module, "time", None), _StackTime):
         module.time = _StackTime()  # type: ignore[attr-defined]  # module attribute, set on purpose
-    _drop_foreign_ses_client(endpoint_url)
+    _drop_foreign_clients(endpoint_url)
     token = _stack_now.set(now)
     try:
         return module.handler(event, context)
@@ -89,11 +94,16 @@ def _run(
 
 
 def product_handlers(
-    settings: TriggerSettings, endpoint_url: str, now: Callable[[], float] = time.time
+    settings: TriggerSettings,
+    endpoint_url: str,
+    now: Callable[[], float] = time.time,
+    *,
+    limits_table: str,
 ) -> dict[str, Handler]:
     """Handlers for every trigger the product configures, bound to one emulator endpoint."""
     global _live_stacks  # noqa: PLW0603 - process-wide count of stacks sharing the handlers
     os.environ.update(settings.to_env())
+    os.environ[LIMITS_TABLE_ENV] = limits_table
     with _live_lock:
         _live_stacks += 1
 

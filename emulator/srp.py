@@ -87,6 +87,23 @@ def compute_verifier(user_pool_id: str, user_id_for_srp: str, password: str, sal
     return powmod(G, x, N)
 
 
+def simulated_verifier(key: bytes, label: str) -> int:
+    """A stand-in verifier for a user who does not exist, the same for the same `label`.
+
+    A real user's verifier is stored (here: cached) once, so a sign-in only looks it up; this
+    one must cost a lookup too, not an exponentiation, or an unknown name would take longer the
+    first time it is tried. HMAC output stretched past N's size and squared mod N gives, for the
+    price of a multiplication, a quadratic residue like g^x. No password maps to it in practice,
+    and the sign-in code refuses an unknown user even if one did.
+    """
+    blocks = (
+        hmac.new(key, label.encode() + bytes([i]), hashlib.sha256).digest()
+        for i in range(N.bit_length() // 256 + 2)
+    )
+    seed = int.from_bytes(b"".join(blocks), "big") % N
+    return (seed * seed) % N or 1
+
+
 @dataclass(frozen=True)
 class ServerStep:
     """What the server keeps between InitiateAuth and PASSWORD_VERIFIER (b is secret)."""

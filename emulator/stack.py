@@ -24,8 +24,17 @@ from emulator.mailbox import Mailbox
 from emulator.product_triggers import product_handlers, release
 from emulator.triggers import AwsTarget, Handler, TriggerRegistry
 from emulator.wsgi import EmulatorApp
-from functions.settings import LoginSettings
+from functions.settings import (
+    ATTRIBUTES_VERIFIED_BEFORE_UPDATE,
+    CLIENT_AUTH_FLOWS,
+    CLIENT_READ_ATTRIBUTES,
+    CLIENT_WRITE_ATTRIBUTES,
+    LoginSettings,
+)
 
+# One limits table per emulator process: moto's DynamoDB is global, and the items are keyed by
+# each user's sub, which no two pools share.
+LIMITS_TABLE = "otp-account-limits-local"
 ACCESS_KEY = "testing"
 SECRET_KEY = "testing"  # noqa: S105 - a dummy credential the emulator accepts
 DEFAULT_REGION = "us-east-1"
@@ -39,7 +48,6 @@ _FUNCTION_NAMES = {
     "PreAuthentication": "pre-authentication",
     "PostConfirmation": "post-confirmation",
 }
-_STANDARD_FLOWS = ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,7 @@ class LocalStack:
         self._thread.start()
         try:
             self._verify_sender()
+            self._ensure_limits_table()
             lambda_config = self._wire_triggers(triggers)
             self.user_pool_id = self._create_pool(lambda_config)
             self._pool = self.backend.user_pools[self.user_pool_id]
@@ -141,12 +150,37 @@ class LocalStack:
         if sender:
             ses_backends[self.account_id][self.region].verify_email_identity(sender)
 
+    def _ensure_limits_table(self) -> None:
+        """The per-account limits table, shaped like infra's: key `pk`, TTL on `expires_at`."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        backend = dynamodb_backends[self.account_id][self.region]
+        if LIMITS_TABLE in backend.tables:
+            return
+        backend.create_table(
+            LIMITS_TABLE,
+            schema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            throughput=None,
+            attr=[{"AttributeName": "pk", "AttributeType": "S"}],
+            global_indexes=None,
+            indexes=None,
+            streams=None,
+            billing_mode="PAY_PER_REQUEST",
+            sse_specification={"Enabled": True},
+            tags=[],
+            deletion_protection_enabled=False,
+            warm_throughput=None,
+        )
+        backend.update_time_to_live(LIMITS_TABLE, {"AttributeName": "expires_at", "Enabled": True})
+
     def _keep_pool_and_sender(self) -> None:
         """moto's global reset (each `mock_aws` start in the same process) empties every backend;
-        put this stack's pool and verified sender back so a long-lived stack survives it."""
+        put this stack's pool, verified sender and limits table back so a long-lived stack
+        survives it."""
         if self.user_pool_id not in self.backend.user_pools:
             self.backend.user_pools[self.user_pool_id] = self._pool
             self._verify_sender()
+        self._ensure_limits_table()
 
     def trigger_arn(self, trigger: str) -> str:
         name = _FUNCTION_NAMES.get(trigger, trigger.lower())
@@ -155,7 +189,10 @@ class LocalStack:
     def _wire_triggers(self, triggers: Mapping[str, Handler] | None) -> dict[str, str]:
         if triggers is None:
             triggers = product_handlers(
-                self.settings.triggers, self.endpoint_url, now=self.clock.now
+                self.settings.triggers,
+                self.endpoint_url,
+                now=self.clock.now,
+                limits_table=LIMITS_TABLE,
             )
             self._uses_product_handlers = True
         config: dict[str, str] = {}
@@ -182,6 +219,9 @@ class LocalStack:
                 }
             },
             "LambdaConfig": lambda_config,
+            "UserAttributeUpdateSettings": {
+                "AttributesRequireVerificationBeforeUpdate": list(ATTRIBUTES_VERIFIED_BEFORE_UPDATE)
+            },
             "AccountRecoverySetting": {
                 "RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]
             },
@@ -208,12 +248,16 @@ class LocalStack:
         prevent_user_existence_errors: str = "ENABLED",
         auth_session_validity_minutes: int | None = None,
         enable_token_revocation: bool = True,
+        read_attributes: list[str] | None = None,
+        write_attributes: list[str] | None = None,
     ) -> AppClient:
         """Add an app client to the stack's pool, configured like the deployed one by default."""
         pool_settings = self.settings.pool
         config: dict[str, Any] = {
             "ClientName": name,
-            "ExplicitAuthFlows": list(explicit_auth_flows or _STANDARD_FLOWS),
+            "ExplicitAuthFlows": list(explicit_auth_flows or CLIENT_AUTH_FLOWS),
+            "ReadAttributes": list(read_attributes or CLIENT_READ_ATTRIBUTES),
+            "WriteAttributes": list(write_attributes or CLIENT_WRITE_ATTRIBUTES),
             "PreventUserExistenceErrors": prevent_user_existence_errors,
             "AuthSessionValidity": auth_session_validity_minutes
             or pool_settings.auth_session_validity_minutes,

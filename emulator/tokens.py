@@ -1,9 +1,15 @@
-"""ID, access and refresh tokens: RS256 JWTs signed by the emulator, checkable with its JWKS.
+"""ID and access tokens (RS256 JWTs checkable with the JWKS) and opaque refresh tokens.
 
 One RSA key per emulator instance (Cognito has one key set per pool; a client only needs the
 `kid` to find the key in the JWKS served for its pool). Claims follow what Cognito puts in its
 tokens: iss = "<endpoint>/<pool id>", aud (ID token) / client_id (access token), token_use, exp.
-Issued tokens are also registered in moto's pool so moto's GetUser / GlobalSignOut keep working.
+
+Refresh tokens are random strings that mean something only to the emulator that issued them
+(Cognito's are encrypted JWEs nobody else can read): what a refresh needs (client, user, origin,
+auth_time, expiry) stays here, so no client or test can come to depend on reading them.
+
+Issued tokens are also registered in moto's pool (`access_tokens`, `refresh_tokens`): revocation
+lives there, so moto's AdminUserGlobalSignOut revokes the emulator's tokens too.
 """
 
 from __future__ import annotations
@@ -19,11 +25,20 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from emulator.errors import not_authorized
+from emulator.attributes import readable
+from emulator.errors import (
+    EXPIRED_ACCESS_TOKEN,
+    EXPIRED_REFRESH_TOKEN,
+    INVALID_ACCESS_TOKEN,
+    INVALID_REFRESH_TOKEN,
+    not_authorized,
+)
 
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # Cognito's defaults when the app client sets nothing: 1 hour, 1 hour, 30 days.
 _DEFAULTS = {"AccessToken": (1, "hours"), "IdToken": (1, "hours"), "RefreshToken": (30, "days")}
+# Random bytes in a refresh token (86 URL-safe characters): unguessable, and nothing to decode.
+REFRESH_TOKEN_BYTES = 64
 _CONFIG_KEY = {
     "AccessToken": "AccessTokenValidity",
     "IdToken": "IdTokenValidity",
@@ -38,6 +53,28 @@ def validity_seconds(client_config: dict[str, Any], token: str) -> int:
     units = client_config.get("TokenValidityUnits") or {}
     unit = units.get(token) or default_unit
     return int(value) * _UNIT_SECONDS[unit]
+
+
+class ReadableUser:
+    """What the token issuer may see of a user through one app client: its ReadAttributes."""
+
+    def __init__(self, user: Any, client: Any) -> None:
+        self.id = user.id
+        self.username = user.username
+        self.groups = user.groups
+        self.attributes = readable(client.extended_config, user.attributes)
+
+
+@dataclass(frozen=True)
+class RefreshRecord:
+    """What an opaque refresh token stands for (kept by the issuer, never inside the token)."""
+
+    pool_id: str
+    client_id: str
+    username: str
+    origin_jti: str
+    auth_time: int
+    expires_at: float
 
 
 @dataclass(frozen=True)
@@ -66,6 +103,7 @@ class TokenIssuer:
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = secrets.token_hex(16)
         self._lock = threading.Lock()
+        self._refresh: dict[str, RefreshRecord] = {}
 
     def jwks(self) -> dict[str, Any]:
         public = json.loads(RSAAlgorithm.to_jwk(self._key.public_key()))
@@ -132,34 +170,60 @@ class TokenIssuer:
         id_token = self._sign(id_claims)
         refresh_token: str | None = None
         if with_refresh:
-            refresh_token = self._sign(
-                {
-                    "token_use": "refresh",
-                    "iss": issuer,
-                    "client_id": client_id,
-                    "origin_jti": origin,
-                    "auth_time": auth,
-                    "iat": iat,
-                    "exp": iat + validity_seconds(client_config, "RefreshToken"),
-                    "jti": str(uuid.uuid4()),
-                }
+            refresh_token = secrets.token_urlsafe(REFRESH_TOKEN_BYTES)
+            record = RefreshRecord(
+                pool_id=str(pool.id),
+                client_id=client_id,
+                username=user.username,
+                origin_jti=origin,
+                auth_time=auth,
+                expires_at=iat + validity_seconds(client_config, "RefreshToken"),
             )
             with self._lock:
+                self._refresh[refresh_token] = record
                 pool.refresh_tokens[refresh_token] = (client_id, user.username, origin)
         with self._lock:
             pool.access_tokens[access_token] = (client_id, user.username)
             pool.id_tokens[id_token] = (client_id, user.username)
         return TokenSet(access_token, id_token, refresh_token, access_life)
 
-    def refresh_claims(self, token: str, now: float) -> dict[str, Any]:
-        """The claims of a refresh token this emulator signed and that has not expired."""
+    def refresh_record(self, token: str, now: float) -> RefreshRecord:
+        """What a refresh token this emulator issued stands for, unless it has expired.
+
+        Revocation is not judged here: it lives in moto's pool (`refresh_tokens[token] is None`),
+        where GlobalSignOut and AdminUserGlobalSignOut record it.
+        """
+        with self._lock:
+            record = self._refresh.get(token)
+        if record is None:
+            raise not_authorized(INVALID_REFRESH_TOKEN)
+        if now > record.expires_at:
+            raise not_authorized(EXPIRED_REFRESH_TOKEN)
+        return record
+
+    def access_claims(self, token: str, now: float) -> dict[str, Any]:
+        """The claims of an access token this emulator signed, unless it has expired.
+
+        Revocation is not judged here (see `emulator.access`).
+        """
+        claims = self._decode(token)
+        if claims is None or claims.get("token_use") != "access":
+            raise not_authorized(INVALID_ACCESS_TOKEN)
+        if now > float(claims.get("exp", 0)):
+            raise not_authorized(EXPIRED_ACCESS_TOKEN)
+        return claims
+
+    def _decode(self, token: str) -> dict[str, Any] | None:
+        """The claims of a JWT this emulator signed, or None; times are left to the caller.
+
+        Time claims are judged against the stack's clock, not PyJWT's real clock: after
+        `clock.advance` a fresh token's iat would look like it is in the future.
+        """
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
                 self._key.public_key(),
                 algorithms=["RS256"],
-                # Time claims are judged against the stack's clock below, not PyJWT's real clock:
-                # after `clock.advance` a fresh token's iat would look like it is in the future.
                 options={
                     "verify_exp": False,
                     "verify_iat": False,
@@ -169,11 +233,7 @@ class TokenIssuer:
                 },
             )
         except jwt.PyJWTError:
-            raise not_authorized("Invalid Refresh Token") from None
-        if claims.get("token_use") != "refresh":
-            raise not_authorized("Invalid Refresh Token")
-        if now > float(claims.get("exp", 0)):
-            raise not_authorized("Refresh Token has expired")
+            return None
         return claims
 
     def revoke_origin(self, pool: Any, origin_jti: str) -> None:
@@ -187,14 +247,6 @@ class TokenIssuer:
                     pool.access_tokens.pop(token, None)
 
     def _origin_of(self, token: str) -> str | None:
-        try:
-            claims = jwt.decode(
-                token,
-                self._key.public_key(),
-                algorithms=["RS256"],
-                options={"verify_exp": False, "verify_aud": False, "verify_iss": False},
-            )
-        except jwt.PyJWTError:
-            return None
-        origin = claims.get("origin_jti")
+        claims = self._decode(token)
+        origin = claims.get("origin_jti") if claims else None
         return str(origin) if origin is not None else None

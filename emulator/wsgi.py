@@ -2,8 +2,12 @@
 
 - GET /_emulator/mailbox[?to=address]  -> the captured emails (JSON list, oldest first)
 - GET /<pool id>/.well-known/jwks.json -> the key set that verifies the emulator's tokens
-- POST with X-Amz-Target AWSCognitoIdentityProviderService.<op> for an operation the engine owns
+- POST with X-Amz-Target AWSCognitoIdentityProviderService.<op> for an operation the engine owns;
+  any other Cognito operation carrying an AccessToken has the token judged first
+  (emulator/access.py), so moto never answers a revoked, expired or foreign token in its words
 - SES v1/v2 sends are passed to moto and, when moto accepts them, copied into the mailbox.
+- DynamoDB requests are passed to moto one at a time: DynamoDB applies a conditional write
+  atomically, moto's backend does not under concurrent server threads.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from emulator import access
 from emulator.engine import Engine, dispatch, owned_operations
 from emulator.errors import CognitoError
 from emulator.mailbox import make_message
@@ -23,6 +29,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 _JWKS_PATH = re.compile(r"^/(?P<pool>[\w-]+_[0-9A-Za-z]+)/\.well-known/jwks\.json$")
 _SES_V2_SEND = "/v2/email/outbound-emails"
+_DYNAMODB_PREFIX = "DynamoDB_"
 
 
 def _may_send_email(environ: dict[str, Any], path: str) -> bool:
@@ -62,6 +69,7 @@ class EmulatorApp:
         self.engine = engine
         self.moto_app = moto_app
         self._owned = owned_operations()
+        self._dynamodb_turns = threading.Lock()
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -79,6 +87,10 @@ class EmulatorApp:
             operation = target[len(_TARGET_PREFIX) :]
             if operation in self._owned:
                 return self._cognito(operation, environ, start_response)
+            return self._moto_after_token_check(environ, start_response)
+        if method == "POST" and target.startswith(_DYNAMODB_PREFIX):
+            with self._dynamodb_turns:
+                return list(self.moto_app(environ, start_response))
         if method == "POST" and _may_send_email(environ, path):
             return self._maybe_capture(environ, start_response, path)
         return self.moto_app(environ, start_response)
@@ -118,6 +130,23 @@ class EmulatorApp:
         return _respond(
             start_response, 200, json.dumps(result or {}).encode(), "application/x-amz-json-1.1"
         )
+
+    def _moto_after_token_check(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        """A Cognito operation moto answers: its AccessToken, if any, must pass the gate first."""
+        try:
+            params = json.loads(_read_body(environ) or b"{}")
+        except ValueError:
+            params = None  # moto reports the malformed body itself
+        if isinstance(params, dict):
+            try:
+                access.guard(self.engine, params)
+            except CognitoError as error:
+                return _respond(
+                    start_response, error.status, error.body(), "application/x-amz-json-1.1"
+                )
+        return self.moto_app(environ, start_response)
 
     def _maybe_capture(
         self, environ: dict[str, Any], start_response: Callable[..., Any], path: str

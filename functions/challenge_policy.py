@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final, NamedTuple
 
-from functions.code_state import CodeState, decode_state
+from functions.code_state import BLOCKED_METADATA, CodeState, decode_state
 from functions.events import SessionEntry
 from functions.settings import OtpSettings
 
@@ -96,6 +96,9 @@ def decide(
     if any(entry.challenge_result for entry in rounds[:-1]):
         return fail("success_before_last_round")
     last = rounds[-1]
+    if last.challenge_metadata == BLOCKED_METADATA:
+        # Create issued no code (account locked, hourly cap, limits store unreachable).
+        return fail("codes_blocked")
     state = decode_state(last.challenge_metadata)
     if state is None:
         return fail("unreadable_metadata")
@@ -113,7 +116,7 @@ def decide(
 def _after_wrong_answer(state: CodeState, *, now: float, otp: OtpSettings) -> Decision:
     if state.is_expired(now):
         return fail("code_expired")
-    if state.wrong_answers + 1 >= otp.max_attempts:
+    if state.wrong_answers + 1 >= min(otp.max_attempts, state.attempts_allowed):
         return fail("attempts_exhausted")
     return Decision(Outcome.CUSTOM_CHALLENGE, "wrong_code")
 
@@ -122,7 +125,9 @@ def _after_resend_request(state: CodeState, *, now: float, otp: OtpSettings) -> 
     if state.code_number < otp.max_codes:
         # Create sends a new code, or keeps this one while the cooldown runs.
         return Decision(Outcome.CUSTOM_CHALLENGE, "resend")
-    if not state.is_expired(now) and state.wrong_answers < otp.max_attempts:
+    if not state.is_expired(now) and state.wrong_answers < min(
+        otp.max_attempts, state.attempts_allowed
+    ):
         # No code left to send, but the current one still works: let the user type it.
         return Decision(Outcome.CUSTOM_CHALLENGE, "resend_refused_code_still_valid")
     return fail("codes_exhausted")

@@ -14,12 +14,17 @@ stricter, never looser.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from functions.challenge_policy import CUSTOM_CHALLENGE
 from functions.code_state import CodeState, decode_state
 from functions.events import MalformedEvent, SessionEntry
 from functions.settings import OtpSettings
+
+# publicChallengeParameters of a round whose new code the account's limits refused: the reason
+# (functions/account_limits.Reason) and until when (epoch seconds, 0 when unknown).
+BLOCKED_PARAMETER: Final = "blocked"
+BLOCKED_UNTIL_PARAMETER: Final = "blocked_until"
 
 
 class RoundPlan(NamedTuple):
@@ -76,7 +81,9 @@ def public_parameters(
         "destination": destination,
         "code_length": str(state.length),
         "expires_at": str(state.expires_at),
-        "attempts_left": str(max(0, otp.max_attempts - state.wrong_answers)),
+        "attempts_left": str(
+            max(0, min(otp.max_attempts, state.attempts_allowed) - state.wrong_answers)
+        ),
         "resend_available_in": str(
             resend_available_in(state, now=now, otp=otp) if codes_left else 0
         ),

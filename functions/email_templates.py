@@ -82,6 +82,35 @@ def sign_in_code_email(app_name: str, code: str, ttl_seconds: int, locale: str) 
     return EmailContent(subject=subject, text=text, html=_page(locale, app_name, subject, body))
 
 
+def codes_locked_email(app_name: str, locked_seconds: int, locale: str) -> EmailContent:
+    """The one notice the owner gets when wrong codes lock the account's codes.
+
+    Wrong codes can only be typed after the password was proven, so whoever typed them knows it:
+    the email says so and asks for a password change, which also lifts the lock.
+    """
+    duration = describe_duration(locked_seconds, locale)
+    if locale == "ja":
+        subject = f"{app_name} 確認コードの送信を一時停止しました"
+        lines = (
+            f"{app_name} のアカウントで、正しいパスワードのあとに誤った確認コードが繰り返し"
+            "入力されました。",
+            f"安全のため、今後{duration}は確認コードを送信しません。",
+            "心当たりがない場合は、第三者があなたのパスワードを知っている可能性があります。"
+            "「パスワードをお忘れの場合」からパスワードを変更してください。変更すると停止も解除されます。",
+        )
+    else:
+        subject = f"{app_name}: sign-in codes paused"
+        lines = (
+            f"Someone who knows your {app_name} password entered wrong sign-in codes many times.",
+            f"To protect your account, no sign-in code will be sent for the next {duration}.",
+            "If this was not you, someone else knows your password: change it now with "
+            '"Forgot your password?". Changing it also ends the pause.',
+        )
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    text = "\n\n".join(lines) + "\n"
+    return EmailContent(subject=subject, text=text, html=_page(locale, app_name, subject, body))
+
+
 # --- Cognito's own emails (CustomMessage trigger) -------------------------------------------
 
 CUSTOM_MESSAGE_SOURCES: Final = (

@@ -1,8 +1,11 @@
 """Sending the one-time code through SES, and imitating that delay for unknown users.
 
-boto3 is imported on the first send, not at import time, and the client is cached for the life
-of the Lambda container. No endpoint is passed: boto3 reads AWS_ENDPOINT_URL, which is how the
-offline emulator receives the mail.
+The client is cached for the life of the Lambda container. Importing this module does not import
+boto3 (Verify loads it only on its wrong-answer path); Create builds the client at cold start
+(functions/create_auth_challenge.py), so its first send pays no import. The client's timeouts
+are short because Cognito gives a trigger 5 s in all. No endpoint is passed: boto3 reads
+AWS_ENDPOINT_URL, which is how the offline emulator receives the mail. REPLY_TO_EMAIL, when the
+stack sets it, becomes every message's Reply-To.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from functions.email_templates import EmailContent
+
+REPLY_TO_ENV: Final = "REPLY_TO_EMAIL"
+# Fail a stuck connection or a slow answer well within Cognito's 5 s (botocore's defaults: 60 s).
+CONNECT_TIMEOUT_SECONDS: Final = 1
+READ_TIMEOUT_SECONDS: Final = 2
 
 # First guess of an SES SendEmail round trip, replaced by measurements as real sends happen.
 INITIAL_SEND_SECONDS: Final = 0.08
@@ -35,9 +43,16 @@ def ses_client(region: str | None = None) -> Any:
         with _client_lock:
             if _client is None:
                 import boto3  # type: ignore[import-untyped]  # boto3 ships no type hints
+                from botocore.config import Config  # type: ignore[import-untyped]
 
                 _client = boto3.client(
-                    "sesv2", region_name=os.environ.get("AWS_REGION") or region or None
+                    "sesv2",
+                    region_name=os.environ.get("AWS_REGION") or region or None,
+                    config=Config(
+                        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                        read_timeout=READ_TIMEOUT_SECONDS,
+                        retries={"max_attempts": 2, "mode": "standard"},
+                    ),
                 )
     return _client
 
@@ -76,8 +91,11 @@ def send_email(
 ) -> None:
     """Send one email (text and HTML). SES errors propagate: Cognito then fails the call."""
     client = ses_client(region)
+    reply_to = os.environ.get(REPLY_TO_ENV, "").strip()
+    extra: dict[str, Any] = {"ReplyToAddresses": [reply_to]} if reply_to else {}
     started = time.perf_counter()
     client.send_email(
+        **extra,
         FromEmailAddress=sender,
         Destination={"ToAddresses": [recipient]},
         Content={

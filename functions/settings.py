@@ -169,6 +169,40 @@ OTP_RESEND_COOLDOWN_SECONDS: Final = Setting(
     minimum=0,
     maximum=300,
 )
+OTP_LOCK_THRESHOLD: Final = Setting(
+    "OTP_LOCK_THRESHOLD",
+    "otpLockThreshold",
+    "Wrong codes per account, across all its sign-ins, within otpLockWindowSeconds before no "
+    "code is issued for otpLockSeconds.",
+    10,
+    minimum=3,
+    maximum=100,
+)
+OTP_LOCK_WINDOW_SECONDS: Final = Setting(
+    "OTP_LOCK_WINDOW_SECONDS",
+    "otpLockWindowSeconds",
+    "Seconds over which wrong codes are counted per account.",
+    3600,
+    minimum=300,
+    maximum=86400,
+)
+OTP_LOCK_SECONDS: Final = Setting(
+    "OTP_LOCK_SECONDS",
+    "otpLockSeconds",
+    "Seconds no code is issued after otpLockThreshold wrong codes; doubles with each repeated "
+    "lock, up to 24 hours.",
+    900,
+    minimum=60,
+    maximum=86400,
+)
+OTP_MAX_CODES_PER_HOUR: Final = Setting(
+    "OTP_MAX_CODES_PER_HOUR",
+    "otpMaxCodesPerHour",
+    "Codes emailed per account per hour, across all its sign-ins (against mail bombing).",
+    10,
+    minimum=1,
+    maximum=100,
+)
 DEFAULT_LOCALE: Final = Setting(
     "DEFAULT_LOCALE",
     "defaultLocale",
@@ -185,8 +219,31 @@ TRIGGER_SETTINGS: Final = (
     OTP_MAX_ATTEMPTS,
     OTP_MAX_CODES,
     OTP_RESEND_COOLDOWN_SECONDS,
+    OTP_LOCK_THRESHOLD,
+    OTP_LOCK_WINDOW_SECONDS,
+    OTP_LOCK_SECONDS,
+    OTP_MAX_CODES_PER_HOUR,
     DEFAULT_LOCALE,
 )
+# The name of the per-account limits table (DynamoDB). Not a stack setting: the Pulumi program
+# and the local stack set it to the table they create.
+LIMITS_TABLE_ENV: Final = "OTP_LIMITS_TABLE"
+# The longest a lock can grow to by doubling.
+MAX_LOCK_SECONDS: Final = 86400
+
+# --- The app client (one definition for infra/auth.py and the local stack) --------------------
+
+# Only the flows this login uses: USER_SRP_AUTH, USER_PASSWORD_AUTH and USER_AUTH never run the
+# custom-auth triggers, so with any of them enabled the password alone would return tokens.
+CLIENT_AUTH_FLOWS: Final = ("ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+# What the app reads from the ID token and GetUser, and what it writes (at sign-up). `email` is
+# the username and is never writable by the client: an access token must not be able to move
+# the one-time codes to another address.
+CLIENT_READ_ATTRIBUTES: Final = ("email", "email_verified", "locale")
+CLIENT_WRITE_ATTRIBUTES: Final = ("locale",)
+# Attributes whose new value takes effect only once verified (defence in depth: the client cannot
+# write `email`, but an administrator's or another client's change must be verified too).
+ATTRIBUTES_VERIFIED_BEFORE_UPDATE: Final = ("email",)
 
 
 class OtpSettings(NamedTuple):
@@ -199,6 +256,15 @@ class OtpSettings(NamedTuple):
     resend_cooldown_seconds: int = int(OTP_RESEND_COOLDOWN_SECONDS.default or 0)
 
 
+class AccountLimitSettings(NamedTuple):
+    """Per-account limits across sign-ins (functions/account_limits.py), kept in DynamoDB."""
+
+    lock_threshold: int = int(OTP_LOCK_THRESHOLD.default or 0)
+    lock_window_seconds: int = int(OTP_LOCK_WINDOW_SECONDS.default or 0)
+    lock_seconds: int = int(OTP_LOCK_SECONDS.default or 0)
+    max_codes_per_hour: int = int(OTP_MAX_CODES_PER_HOUR.default or 0)
+
+
 class TriggerSettings(NamedTuple):
     """Everything a trigger reads from its environment, validated once at cold start."""
 
@@ -206,6 +272,7 @@ class TriggerSettings(NamedTuple):
     app_name: str
     default_locale: str
     otp: OtpSettings
+    limits: AccountLimitSettings = AccountLimitSettings()
 
     @classmethod
     def from_env(
@@ -231,6 +298,7 @@ class TriggerSettings(NamedTuple):
             app_name=str(APP_NAME.parse(environ.get(APP_NAME.env))),
             default_locale=str(DEFAULT_LOCALE.parse(environ.get(DEFAULT_LOCALE.env))),
             otp=otp,
+            limits=account_limits_from_lookup(lambda s: environ.get(s.env)),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -243,6 +311,10 @@ class TriggerSettings(NamedTuple):
             OTP_MAX_ATTEMPTS.env: str(self.otp.max_attempts),
             OTP_MAX_CODES.env: str(self.otp.max_codes),
             OTP_RESEND_COOLDOWN_SECONDS.env: str(self.otp.resend_cooldown_seconds),
+            OTP_LOCK_THRESHOLD.env: str(self.limits.lock_threshold),
+            OTP_LOCK_WINDOW_SECONDS.env: str(self.limits.lock_window_seconds),
+            OTP_LOCK_SECONDS.env: str(self.limits.lock_seconds),
+            OTP_MAX_CODES_PER_HOUR.env: str(self.limits.max_codes_per_hour),
         }
         if self.sender_email:
             env[SENDER_EMAIL.env] = self.sender_email
@@ -331,6 +403,19 @@ def _getter(
     return get
 
 
+def account_limits_from_lookup(
+    lookup: Callable[[Setting], object], *, source: Callable[[Setting], str] | None = None
+) -> AccountLimitSettings:
+    """The per-account limits from any key/value source."""
+    get = _getter(lookup, source)
+    return AccountLimitSettings(
+        lock_threshold=get(OTP_LOCK_THRESHOLD),
+        lock_window_seconds=get(OTP_LOCK_WINDOW_SECONDS),
+        lock_seconds=get(OTP_LOCK_SECONDS),
+        max_codes_per_hour=get(OTP_MAX_CODES_PER_HOUR),
+    )
+
+
 def pool_settings_from_lookup(
     lookup: Callable[[Setting], object], *, source: Callable[[Setting], str] | None = None
 ) -> PoolSettings:
@@ -384,6 +469,7 @@ class LoginSettings(NamedTuple):
             app_name=get(APP_NAME),
             default_locale=get(DEFAULT_LOCALE),
             otp=otp,
+            limits=account_limits_from_lookup(lookup, source=source),
         )
         return cls(triggers=triggers, pool=pool_settings_from_lookup(lookup, source=source))
 

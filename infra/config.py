@@ -16,6 +16,8 @@ from typing import Final, Literal
 from functions.settings import ALL_SETTINGS, LoginSettings, Setting, SettingError
 
 PulumiType = Literal["string", "integer", "boolean"]
+SessionStore = Literal["redis", "memory"]
+ThreatProtection = Literal["off", "audit", "enforced"]
 
 # Fargate accepts only these cpu/memory pairs (MiB); from the ECS developer guide, "Task CPU and
 # memory" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html).
@@ -178,7 +180,8 @@ MAX_COUNT: Final = InfraSetting(
 LOG_RETENTION: Final = InfraSetting(
     "",
     "logRetentionDays",
-    "Days CloudWatch keeps the logs of the triggers and the web tasks.",
+    "Days CloudWatch keeps the logs of the triggers and the web tasks, and S3 the load balancer's "
+    "access logs.",
     "14",
     choices=_int_choices(LOG_RETENTION_DAYS),
     pulumi_type="integer",
@@ -186,7 +189,8 @@ LOG_RETENTION: Final = InfraSetting(
 DELETION_PROTECTION: Final = InfraSetting(
     "",
     "deletionProtection",
-    "Protect the user pool and the load balancer from deletion (turn off before destroy).",
+    "Protect the user pool, the limits table and the load balancer from deletion (turn off "
+    "before destroy).",
     "false",
     choices=_BOOLEAN_CHOICES,
     pulumi_type="boolean",
@@ -194,11 +198,20 @@ DELETION_PROTECTION: Final = InfraSetting(
 CERTIFICATE_ARN: Final = InfraSetting(
     "",
     "certificateArn",
-    "ACM certificate ARN for HTTPS on the load balancer; empty serves plain HTTP (not for "
-    "production).",
+    "ACM certificate ARN (in the stack's region) for HTTPS on the load balancer itself; empty "
+    "puts CloudFront with its default certificate in front of it, so every stack is HTTPS.",
     "",
     pattern=r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+",
     pattern_hint="an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID), or empty",
+)
+DOMAIN_NAME: Final = InfraSetting(
+    "",
+    "domainName",
+    "Host name users reach the site at when certificateArn is set (a name the certificate covers, "
+    "pointed at the load balancer); the web app answers only it and the load balancer's name.",
+    "",
+    pattern=r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+    pattern_hint="a lower-case host name such as login.example.com, or empty",
 )
 IMAGE: Final = InfraSetting(
     "",
@@ -207,6 +220,65 @@ IMAGE: Final = InfraSetting(
     "",
     pattern=r"[^\s]+",
     pattern_hint="an image reference without spaces (registry/name:tag or @sha256:...), or empty",
+)
+
+_OPTIONAL_EMAIL: Final = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+REPLY_TO_EMAIL: Final = InfraSetting(
+    "",
+    "replyToEmail",
+    "Reply-To address of the codes and Cognito's own emails (a mailbox people read); empty "
+    "sends without Reply-To.",
+    "",
+    pattern=_OPTIONAL_EMAIL,
+    pattern_hint="an email address, or empty",
+)
+ALARM_EMAIL: Final = InfraSetting(
+    "",
+    "alarmEmail",
+    "Address subscribed to the stack's alarm topic (SNS mails a link to confirm); empty creates "
+    "the topic and alarms without a subscriber.",
+    "",
+    pattern=_OPTIONAL_EMAIL,
+    pattern_hint="an email address, or empty",
+)
+
+SESSION_STORE: Final = InfraSetting(
+    "",
+    "sessionStore",
+    "Where the web tasks keep each browser's state: redis (ElastiCache Serverless for Valkey, "
+    "shared by every task, so deploys and scale-in sign nobody out) or memory (each task's own; "
+    "only with maxCount 1).",
+    "redis",
+    choices=("redis", "memory"),
+)
+SESSION_CACHE_MAX_GB: Final = InfraSetting(
+    "",
+    "sessionCacheMaxGb",
+    "Usage limit of the session cache's data in GB (about 5.3 KB per signed-in browser, so 1 GB "
+    "holds about 190,000); writes past it fail.",
+    1,
+    minimum=1,
+    maximum=5000,
+    pulumi_type="integer",
+)
+SESSION_CACHE_MAX_ECPU: Final = InfraSetting(
+    "",
+    "sessionCacheMaxEcpuPerSecond",
+    "Usage limit of the session cache in ElastiCache Processing Units per second (a sign-in step "
+    "takes about 20); requests past it are throttled.",
+    5000,
+    minimum=1000,
+    maximum=15_000_000,
+    pulumi_type="integer",
+)
+THREAT_PROTECTION: Final = InfraSetting(
+    "",
+    "threatProtection",
+    "Cognito threat protection: off, audit (risk scores and metrics only) or enforced (risky "
+    "sign-ins and compromised passwords blocked); audit and enforced need the Plus tier, billed "
+    "per monthly active user.",
+    "off",
+    choices=("off", "audit", "enforced"),
 )
 
 INFRA_SETTINGS: Final = (
@@ -220,7 +292,14 @@ INFRA_SETTINGS: Final = (
     LOG_RETENTION,
     DELETION_PROTECTION,
     CERTIFICATE_ARN,
+    DOMAIN_NAME,
     IMAGE,
+    REPLY_TO_EMAIL,
+    ALARM_EMAIL,
+    SESSION_STORE,
+    SESSION_CACHE_MAX_GB,
+    SESSION_CACHE_MAX_ECPU,
+    THREAT_PROTECTION,
 )
 
 STACK_SETTINGS: Final = ALL_SETTINGS + INFRA_SETTINGS
@@ -262,6 +341,13 @@ class StackConfig:
     deletion_protection: bool
     certificate_arn: str | None
     image: str | None
+    reply_to_email: str | None = None
+    alarm_email: str | None = None
+    domain_name: str | None = None
+    session_store: SessionStore = "redis"
+    session_cache_max_gb: int = 1
+    session_cache_max_ecpu_per_second: int = 5000
+    threat_protection: ThreatProtection = "off"
 
     @property
     def sender_email(self) -> str:
@@ -275,11 +361,57 @@ def _memory_sizes(cpu: int) -> str:
     return f"from {sizes[0]} to {sizes[-1]} in steps of {sizes[1] - sizes[0]}"
 
 
-def load_stack_config(lookup: Callable[[str], str | None]) -> StackConfig:
+# Names reserved for documentation (RFC 2606, RFC 6761): mail to them never arrives, and SES
+# cannot verify them. The stack files ship with them as examples, so they are refused here.
+_EXAMPLE_DOMAINS: Final = ("example.com", "example.net", "example.org")
+_EXAMPLE_TLDS: Final = ("example", "test", "invalid", "localhost")
+# The account id AWS's own documentation uses, and an all-zero certificate id: placeholders.
+_EXAMPLE_ACCOUNT: Final = "123456789012"
+_PLACEHOLDER_CERTIFICATE: Final = re.compile(r".*:certificate/[0-]+")
+
+
+def is_example_domain(domain: str) -> bool:
+    """True for a reserved documentation domain (example.com, *.test, ...) or a subdomain."""
+    name = domain.lower().rstrip(".")
+    return name.rsplit(".", 1)[-1] in _EXAMPLE_TLDS or any(
+        name == d or name.endswith("." + d) for d in _EXAMPLE_DOMAINS
+    )
+
+
+def _refuse_examples(values: Mapping[str, str | None], region: str | None) -> None:
+    """Stop before AWS does: example addresses, the placeholder certificate, a foreign region."""
+    for key in ("senderDomain", "senderEmail", "replyToEmail", "alarmEmail", "domainName"):
+        value = values.get(key)
+        if value and is_example_domain(value.rsplit("@", 1)[-1]):
+            raise SettingError(
+                f"{key} is {value!r}, an example value that cannot receive or send mail: set "
+                f"your own with `pulumi config set {key} ...` (the stack files are examples)"
+            )
+    arn = values.get("certificateArn")
+    if arn:
+        account = arn.split(":")[4]
+        if account == _EXAMPLE_ACCOUNT or _PLACEHOLDER_CERTIFICATE.fullmatch(arn):
+            raise SettingError(
+                f"certificateArn {arn!r} is the example placeholder: request or import a "
+                "certificate in ACM and set its ARN, or remove the key to serve HTTPS through "
+                "CloudFront (`pulumi config rm certificateArn`)"
+            )
+        cert_region = arn.split(":")[3]
+        if region and cert_region != region:
+            raise SettingError(
+                f"certificateArn is in {cert_region} but the stack deploys to {region}: a load "
+                "balancer can only use a certificate of its own region"
+            )
+
+
+def load_stack_config(
+    lookup: Callable[[str], str | None], region: str | None = None
+) -> StackConfig:
     """Read and check every key; raise SettingError naming the first bad key and its range.
 
     `lookup` maps a project key (camelCase, without namespace) to its raw value or None; in the
-    program it is `pulumi.Config().get`.
+    program it is `pulumi.Config().get`. `region` (aws:region) lets the certificate be checked
+    against it. Example values from the stack files are refused with a message saying what to set.
     """
 
     def by_key(setting: Setting) -> object:
@@ -306,6 +438,13 @@ def load_stack_config(lookup: Callable[[str], str | None]) -> StackConfig:
             f"taskMemory must be {_memory_sizes(cpu)} (the Fargate sizes for taskCpu {cpu}), "
             f"got {memory}"
         )
+    optional = {
+        "replyToEmail": str(get(REPLY_TO_EMAIL)) or None,
+        "alarmEmail": str(get(ALARM_EMAIL)) or None,
+        "certificateArn": str(get(CERTIFICATE_ARN)) or None,
+        "domainName": str(get(DOMAIN_NAME)) or None,
+    }
+    _refuse_examples({"senderEmail": sender, "senderDomain": sender_domain, **optional}, region)
     min_count, desired, max_count = (
         int(get(MIN_COUNT)),
         int(get(DESIRED_COUNT)),
@@ -316,6 +455,19 @@ def load_stack_config(lookup: Callable[[str], str | None]) -> StackConfig:
             "desiredCount must be from minCount to maxCount "
             f"(minCount {min_count} <= desiredCount {desired} <= maxCount {max_count})"
         )
+    _check_domain(optional["certificateArn"], optional["domainName"])
+    session_store: SessionStore = "memory" if get(SESSION_STORE) == "memory" else "redis"
+    if session_store == "memory" and max_count > 1:
+        raise SettingError(
+            f"sessionStore is memory but maxCount is {max_count}: each task would keep its own "
+            "browsers' state, so every deploy, scale-in or lost task would sign users out (and "
+            "the web app refuses to start with MAX_TASKS above 1 and no REDIS_URL). Set "
+            "sessionStore to redis, or maxCount (and minCount, desiredCount) to 1."
+        )
+    raw_threat = get(THREAT_PROTECTION)
+    threat: ThreatProtection = (
+        "enforced" if raw_threat == "enforced" else "audit" if raw_threat == "audit" else "off"
+    )
     return StackConfig(
         login=login,
         sender_domain=sender_domain,
@@ -327,9 +479,37 @@ def load_stack_config(lookup: Callable[[str], str | None]) -> StackConfig:
         max_count=max_count,
         log_retention_days=int(get(LOG_RETENTION)),
         deletion_protection=get(DELETION_PROTECTION) == "true",
-        certificate_arn=str(get(CERTIFICATE_ARN)) or None,
+        certificate_arn=optional["certificateArn"],
         image=str(get(IMAGE)) or None,
+        reply_to_email=optional["replyToEmail"],
+        alarm_email=optional["alarmEmail"],
+        domain_name=optional["domainName"],
+        session_store=session_store,
+        session_cache_max_gb=int(get(SESSION_CACHE_MAX_GB)),
+        session_cache_max_ecpu_per_second=int(get(SESSION_CACHE_MAX_ECPU)),
+        threat_protection=threat,
     )
+
+
+def _check_domain(certificate_arn: str | None, domain_name: str | None) -> None:
+    """With a certificate users reach the site under a name of theirs, and only under it.
+
+    The web app answers only the host names it is told (TRUSTED_HOSTS), so without domainName
+    every request to the site's own name would be refused. Without a certificate the site is
+    CloudFront's *.cloudfront.net name (its default certificate covers no other name).
+    """
+    if certificate_arn and not domain_name:
+        raise SettingError(
+            "domainName is required with certificateArn: the host name users type (one the "
+            "certificate covers, pointed at the load balancer), for example `pulumi config set "
+            "domainName login.yourdomain.example`; the web app refuses requests for other names"
+        )
+    if domain_name and not certificate_arn:
+        raise SettingError(
+            "domainName needs certificateArn: without a certificate the site is served by "
+            "CloudFront under its own *.cloudfront.net name, which is the only name it can serve "
+            "over HTTPS (`pulumi config rm domainName`, or set certificateArn)"
+        )
 
 
 def settings_table_markdown() -> str:

@@ -42,6 +42,13 @@ class Network(pulumi.ComponentResource):
     public_subnets: list[aws.ec2.Subnet]
     private_subnets: list[aws.ec2.Subnet]
     nat_gateways: list[aws.ec2.NatGateway]
+    internet_gateway: aws.ec2.InternetGateway
+    internet_ready: list[pulumi.Resource]
+    """Gateway, public default route and associations: an ALB in the public subnets needs them
+    (CreateLoadBalancer fails with InvalidSubnet while the VPC has no internet gateway)."""
+    egress_ready: list[pulumi.Resource]
+    """NAT gateways, private default routes and associations: tasks in the private subnets need
+    them to pull the image, read the secret and write logs (else CannotPullContainerError)."""
 
     def __init__(
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -67,15 +74,20 @@ class Network(pulumi.ComponentResource):
         igw = aws.ec2.InternetGateway(
             f"{name}-igw", vpc_id=self.vpc.id, tags=tagged("igw"), opts=child
         )
+        self.internet_gateway = igw
+        self.internet_ready = [igw]
+        self.egress_ready = []
         public_rt = aws.ec2.RouteTable(
             f"{name}-public-rt", vpc_id=self.vpc.id, tags=tagged("public"), opts=child
         )
-        aws.ec2.Route(
-            f"{name}-public-default",
-            route_table_id=public_rt.id,
-            destination_cidr_block="0.0.0.0/0",
-            gateway_id=igw.id,
-            opts=child,
+        self.internet_ready.append(
+            aws.ec2.Route(
+                f"{name}-public-default",
+                route_table_id=public_rt.id,
+                destination_cidr_block="0.0.0.0/0",
+                gateway_id=igw.id,
+                opts=child,
+            )
         )
 
         self.public_subnets = []
@@ -92,11 +104,13 @@ class Network(pulumi.ComponentResource):
                 tags=tagged(f"public-{index}"),
                 opts=child,
             )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-public-{index}",
-                subnet_id=public.id,
-                route_table_id=public_rt.id,
-                opts=child,
+            self.internet_ready.append(
+                aws.ec2.RouteTableAssociation(
+                    f"{name}-public-{index}",
+                    subnet_id=public.id,
+                    route_table_id=public_rt.id,
+                    opts=child,
+                )
             )
             private = aws.ec2.Subnet(
                 f"{name}-private-{index}",
@@ -130,19 +144,24 @@ class Network(pulumi.ComponentResource):
                 tags=tagged(f"private-{index}"),
                 opts=child,
             )
-            aws.ec2.Route(
-                f"{name}-private-default-{index}",
-                route_table_id=private_rt.id,
-                destination_cidr_block="0.0.0.0/0",
-                nat_gateway_id=nat.id,
-                opts=child,
+            self.egress_ready.append(
+                aws.ec2.Route(
+                    f"{name}-private-default-{index}",
+                    route_table_id=private_rt.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=nat.id,
+                    opts=child,
+                )
             )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-private-{index}",
-                subnet_id=private.id,
-                route_table_id=private_rt.id,
-                opts=child,
+            self.egress_ready.append(
+                aws.ec2.RouteTableAssociation(
+                    f"{name}-private-{index}",
+                    subnet_id=private.id,
+                    route_table_id=private_rt.id,
+                    opts=child,
+                )
             )
+        self.egress_ready = [*self.nat_gateways, *self.egress_ready]
 
         self.register_outputs(
             {

@@ -6,6 +6,23 @@ and pins a browser to one task (lb_cookie stickiness). Tasks run in private subn
 public IPs and accept traffic only from the ALB's security group. The web app calls only public,
 unauthenticated Cognito APIs, so its task role has no permissions at all; the execution role may
 pull the image, write the task's logs and read exactly the one storage secret.
+
+Every stack serves only HTTPS: with a certificate the ALB terminates TLS itself (HTTP redirects)
+for the stack's `domainName`; without one, CloudFront does (infra/edge.py) and the ALB answers only
+CloudFront. The tasks are told which host names are theirs (TRUSTED_HOSTS: the public name and the
+ALB's) and how many proxies of ours write X-Forwarded-For (TRUSTED_PROXY_HOPS: CloudFront and the
+ALB, or the ALB alone), so the app refuses forged Host headers and rate-limits the real client.
+The ALB drops malformed headers and writes access logs to the stack's log bucket
+(infra/firewall.py); the WAF in front of it is associated there too.
+
+With the shared session store (infra/sessions.py) the tasks get REDIS_URL and
+SESSION_ENCRYPTION_KEY as secrets, the execution role may read exactly those (and the storage
+secret), and the tasks' security group may reach the cache's port and nothing else new. MAX_TASKS
+(the service's maxCount) lets the app refuse to run several tasks without a shared store.
+
+`pulumi up` waits for the service to reach a steady state with healthy tasks, and the service is
+created only once what its tasks need exists: listeners, NAT routes, the execution role's policy,
+the secrets' values, the session cache and the Container Insights log group.
 """
 
 from __future__ import annotations
@@ -20,7 +37,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
+from infra import edge
 from infra.auth import assume_role_policy
+from infra.sessions import ENCRYPTION_KEY_ENV, REDIS_URL_ENV, Sessions
 
 CONTAINER_NAME = "webapp"
 CONTAINER_PORT = 8080
@@ -35,6 +54,10 @@ STICKINESS_SECONDS = 86400
 HEALTH_CHECK_GRACE_SECONDS = 60
 CPU_TARGET_PERCENT = 60
 STORAGE_SECRET_ENV = "STORAGE_SECRET"  # noqa: S105 - the variable name, not its value
+ACCESS_LOG_PREFIX = "alb"
+PROXY_HOPS_BEHIND_CLOUDFRONT = 2
+"""CloudFront appends the viewer's address to X-Forwarded-For, then the ALB appends CloudFront's."""
+PROXY_HOPS_DIRECT = 1
 ECR_PULL_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",
     "ecr:GetDownloadUrlForLayer",
@@ -55,8 +78,10 @@ def ecr_repository_arn(image: str) -> str | None:
     return f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repo']}"
 
 
-def execution_policy(repository_arn: str | None, log_group_arn: str, secret_arn: str) -> str:
-    """Pull the image (when it is in ECR), write the task's logs, read the one secret."""
+def execution_policy(
+    repository_arn: str | None, log_group_arn: str, secret_arns: list[str]
+) -> str:
+    """Pull the image (when it is in ECR), write the task's logs, read exactly its secrets."""
     statements: list[dict[str, Any]] = []
     if repository_arn:
         statements += [
@@ -82,10 +107,10 @@ def execution_policy(repository_arn: str | None, log_group_arn: str, secret_arn:
             "Resource": [f"{log_group_arn}:*"],
         },
         {
-            "Sid": "ReadStorageSecret",
+            "Sid": "ReadTaskSecrets",
             "Effect": "Allow",
             "Action": ["secretsmanager:GetSecretValue"],
-            "Resource": [secret_arn],
+            "Resource": list(secret_arns),
         },
     ]
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
@@ -95,11 +120,11 @@ def container_definitions(
     *,
     image: str,
     environment: dict[str, str],
-    secret_arn: str,
+    secrets: dict[str, str],
     log_group: str,
     region: str,
 ) -> str:
-    """The task's single container, as the JSON ECS expects."""
+    """The task's single container, as the JSON ECS expects; `secrets` maps names to ARNs."""
     return json.dumps(
         [
             {
@@ -110,7 +135,9 @@ def container_definitions(
                 "environment": [
                     {"name": key, "value": value} for key, value in sorted(environment.items())
                 ],
-                "secrets": [{"name": STORAGE_SECRET_ENV, "valueFrom": secret_arn}],
+                "secrets": [
+                    {"name": key, "valueFrom": arn} for key, arn in sorted(secrets.items())
+                ],
                 "logConfiguration": {
                     "logDriver": "awslogs",
                     "options": {
@@ -129,6 +156,7 @@ class WebArgs:
     """What the web tier needs from the network, the login and the stack's configuration."""
 
     vpc_id: pulumi.Input[str]
+    account_id: pulumi.Input[str]
     public_subnet_ids: list[pulumi.Input[str]]
     private_subnet_ids: list[pulumi.Input[str]]
     user_pool_id: pulumi.Input[str]
@@ -150,6 +178,17 @@ class WebArgs:
     certificate_arn: str | None = None
     image: str | None = None
     """A prebuilt image to run; None builds webapp/Dockerfile and pushes it to the stack's ECR."""
+    load_balancer_depends_on: list[pulumi.Resource] = field(default_factory=list)
+    """The internet gateway and public routes (an ALB needs the VPC's gateway to exist)."""
+    service_depends_on: list[pulumi.Resource] = field(default_factory=list)
+    """NAT gateways and private routes (tasks pull the image and read the secret through them)."""
+    domain_name: str | None = None
+    """The host name users reach with certificate_arn (config domainName)."""
+    sessions: Sessions | None = None
+    """The shared session store; None keeps each browser's state in its task's memory."""
+    access_logs_bucket: pulumi.Input[str] | None = None
+    """The S3 bucket the ALB writes its access logs to (its policy must exist before the ALB:
+    pass the bucket's readiness in load_balancer_depends_on)."""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -164,13 +203,21 @@ class Web(pulumi.ComponentResource):
     task_role: aws.iam.Role
     task_definition: aws.ecs.TaskDefinition
     cluster: aws.ecs.Cluster
+    insights_log_group: aws.cloudwatch.LogGroup
+    execution_policy: aws.iam.RolePolicy
+    storage_secret_version: aws.secretsmanager.SecretVersion
+    distribution: aws.cloudfront.Distribution | None
+    origin_rule: aws.lb.ListenerRule | None
+    origin_secret: aws.secretsmanager.Secret | None
     alb_security_group: aws.ec2.SecurityGroup
     service_security_group: aws.ec2.SecurityGroup
+    cache_rules: list[pulumi.Resource]
     load_balancer: aws.lb.LoadBalancer
     target_group: aws.lb.TargetGroup
     listeners: list[aws.lb.Listener]
     service: aws.ecs.Service
     url: pulumi.Output[str]
+    trusted_hosts: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: WebArgs, opts: pulumi.ResourceOptions | None = None
@@ -263,7 +310,7 @@ class Web(pulumi.ComponentResource):
             exclude_punctuation=True,
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
-        aws.secretsmanager.SecretVersion(
+        self.storage_secret_version = aws.secretsmanager.SecretVersion(
             f"{name}-storage-secret",
             secret_id=self.storage_secret.id,
             secret_string=pulumi.Output.secret(random.random_password),
@@ -273,31 +320,41 @@ class Web(pulumi.ComponentResource):
         )
 
         # --- logs and roles -------------------------------------------------------------------
+        trust = pulumi.Output.from_input(args.account_id).apply(
+            lambda account: assume_role_policy("ecs-tasks.amazonaws.com", account)
+        )
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
-            name=f"{args.log_group_prefix}/ecs/{CONTAINER_NAME}",
+            # A prefix: a replacement group is created before the old one is deleted.
+            name_prefix=f"{args.log_group_prefix}/ecs/{CONTAINER_NAME}-",
             retention_in_days=args.log_retention_days,
             tags=tags,
             opts=child,
         )
         self.execution_role = aws.iam.Role(
             f"{name}-execution",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            assume_role_policy=trust,
             description="ECS agent: pull the web image, write its logs, read its storage secret",
             tags=tags,
             opts=child,
         )
-        aws.iam.RolePolicy(
+        # name -> Secrets Manager ARN of every secret the task receives (and the role may read).
+        task_secrets: dict[str, pulumi.Input[str]] = {STORAGE_SECRET_ENV: self.storage_secret.arn}
+        if args.sessions:
+            task_secrets[REDIS_URL_ENV] = args.sessions.url_secret.arn
+            task_secrets[ENCRYPTION_KEY_ENV] = args.sessions.key_secret.arn
+        secret_arns = pulumi.Output.all(**task_secrets)
+        self.execution_policy = aws.iam.RolePolicy(
             f"{name}-execution",
             role=self.execution_role.id,
-            policy=pulumi.Output.all(
-                repository_arn, self.log_group.arn, self.storage_secret.arn
-            ).apply(lambda v: execution_policy(v[0], v[1], v[2])),
+            policy=pulumi.Output.all(repository_arn, self.log_group.arn, secret_arns).apply(
+                lambda v: execution_policy(v[0], v[1], sorted(v[2].values()))
+            ),
             opts=child,
         )
         self.task_role = aws.iam.Role(
             f"{name}-task",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            assume_role_policy=trust,
             description="Web app: no AWS permissions (it calls only public Cognito APIs)",
             tags=tags,
             opts=child,
@@ -310,50 +367,19 @@ class Web(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        environment = pulumi.Output.all(args.user_pool_id, args.client_id, args.region).apply(
-            lambda v: {
-                **args.app_env,
-                "HOST": "0.0.0.0",  # noqa: S104 - inside the task; only the ALB's SG reaches it
-                "PORT": str(CONTAINER_PORT),
-                # The session cookie is Secure only when browsers reach the app over HTTPS;
-                # on an HTTP-only (dev) stack a Secure cookie would never come back.
-                "COOKIE_SECURE": "true" if args.certificate_arn else "false",
-                "USER_POOL_ID": v[0],
-                "CLIENT_ID": v[1],
-                "AWS_REGION": v[2],
-            }
-        )
-        self.task_definition = aws.ecs.TaskDefinition(
-            f"{name}-task",
-            family=f"{pulumi.get_project()}-{pulumi.get_stack()}-{CONTAINER_NAME}",
-            cpu=str(args.task_cpu),
-            memory=str(args.task_memory),
-            network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"],
-            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                operating_system_family="LINUX", cpu_architecture="X86_64"
-            ),
-            execution_role_arn=self.execution_role.arn,
-            task_role_arn=self.task_role.arn,
-            container_definitions=pulumi.Output.all(
-                self.image_ref,
-                environment,
-                self.storage_secret.arn,
-                self.log_group.name,
-                args.region,
-            ).apply(
-                lambda v: container_definitions(
-                    image=v[0], environment=v[1], secret_arn=v[2], log_group=v[3], region=v[4]
-                )
-            ),
+        # Container Insights writes to this group, which it would otherwise create itself and
+        # leave behind (with no retention) after `pulumi destroy`. It exists before any task.
+        self.insights_log_group = aws.cloudwatch.LogGroup(
+            f"{name}-insights",
+            name=self.cluster.name.apply(lambda c: f"/aws/ecs/containerinsights/{c}/performance"),
+            retention_in_days=args.log_retention_days,
             tags=tags,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
-
         # --- security groups: internet -> ALB (80/443) -> tasks (container port) ---------------
         self.alb_security_group = aws.ec2.SecurityGroup(
             f"{name}-alb-sg",
-            description="Load balancer: HTTP and HTTPS from anywhere",
+            description="Load balancer: HTTPS (and its redirect) or CloudFront only",
             vpc_id=args.vpc_id,
             revoke_rules_on_delete=True,
             tags=tags,
@@ -367,15 +393,28 @@ class Web(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        for port in (80, 443):
+        if args.certificate_arn:
+            for port in (80, 443):
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-alb-in-{port}",
+                    security_group_id=self.alb_security_group.id,
+                    description=f"Port {port} from anywhere",
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    cidr_ipv4="0.0.0.0/0",
+                    tags=tags,
+                    opts=child,
+                )
+        else:
             aws.vpc.SecurityGroupIngressRule(
-                f"{name}-alb-in-{port}",
+                f"{name}-alb-in-cloudfront",
                 security_group_id=self.alb_security_group.id,
-                description=f"Port {port} from anywhere",
+                description="HTTP from CloudFront's origin-facing addresses only",
                 ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                cidr_ipv4="0.0.0.0/0",
+                from_port=80,
+                to_port=80,
+                prefix_list_id=edge.cloudfront_prefix_list_id(self),
                 tags=tags,
                 opts=child,
             )
@@ -412,6 +451,34 @@ class Web(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
+        self.cache_rules = []
+        if args.sessions:
+            # Tasks -> the session cache's Valkey port, and the cache admits only the tasks.
+            port = args.sessions.port
+            self.cache_rules = [
+                aws.vpc.SecurityGroupEgressRule(
+                    f"{name}-service-out-cache",
+                    security_group_id=self.service_security_group.id,
+                    description="Valkey (TLS) to the session cache",
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    referenced_security_group_id=args.sessions.security_group.id,
+                    tags=tags,
+                    opts=child,
+                ),
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-cache-in-service",
+                    security_group_id=args.sessions.security_group.id,
+                    description="Valkey (TLS) from the web tasks",
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    referenced_security_group_id=self.service_security_group.id,
+                    tags=tags,
+                    opts=child,
+                ),
+            ]
 
         # --- load balancer --------------------------------------------------------------------
         self.load_balancer = aws.lb.LoadBalancer(
@@ -421,10 +488,17 @@ class Web(pulumi.ComponentResource):
             security_groups=[self.alb_security_group.id],
             subnets=args.public_subnet_ids,
             idle_timeout=ALB_IDLE_TIMEOUT_SECONDS,
+            # Headers that are not valid HTTP (e.g. with underscores or control characters) are
+            # removed rather than passed to the app: no request smuggling through odd headers.
             drop_invalid_header_fields=True,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.access_logs_bucket, prefix=ACCESS_LOG_PREFIX, enabled=True
+            )
+            if args.access_logs_bucket is not None
+            else None,
             enable_deletion_protection=args.deletion_protection,
             tags=tags,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.load_balancer_depends_on),
         )
         self.target_group = aws.lb.TargetGroup(
             f"{name}-tg",
@@ -450,51 +524,63 @@ class Web(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        forward = aws.lb.ListenerDefaultActionArgs(
-            type="forward", target_group_arn=self.target_group.arn
+        self._front_door(name, args, tags)
+
+        # --- the task: after the front door, which decides the host names and proxy hops -----
+        public_host: pulumi.Input[str] = (
+            self.distribution.domain_name if self.distribution else (args.domain_name or "")
         )
-        if args.certificate_arn:
-            https = aws.lb.Listener(
-                f"{name}-https",
-                load_balancer_arn=self.load_balancer.arn,
-                port=443,
-                protocol="HTTPS",
-                ssl_policy=TLS_POLICY,
-                certificate_arn=args.certificate_arn,
-                default_actions=[forward],
-                tags=tags,
-                opts=child,
-            )
-            http = aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=self.load_balancer.arn,
-                port=80,
-                protocol="HTTP",
-                default_actions=[
-                    aws.lb.ListenerDefaultActionArgs(
-                        type="redirect",
-                        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
-                            protocol="HTTPS", port="443", status_code="HTTP_301"
-                        ),
-                    )
-                ],
-                tags=tags,
-                opts=child,
-            )
-            self.listeners = [https, http]
-            self.url = pulumi.Output.concat("https://", self.load_balancer.dns_name)
-        else:
-            http = aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=self.load_balancer.arn,
-                port=80,
-                protocol="HTTP",
-                default_actions=[forward],
-                tags=tags,
-                opts=child,
-            )
-            self.listeners = [http]
-            self.url = pulumi.Output.concat("http://", self.load_balancer.dns_name)
+        self.trusted_hosts = pulumi.Output.all(public_host, self.load_balancer.dns_name).apply(
+            lambda names: ",".join(dict.fromkeys(n.lower() for n in names if n))
+        )
+        proxy_hops = PROXY_HOPS_BEHIND_CLOUDFRONT if self.distribution else PROXY_HOPS_DIRECT
+        environment = pulumi.Output.all(
+            args.user_pool_id, args.client_id, args.region, self.trusted_hosts
+        ).apply(
+            lambda v: {
+                **args.app_env,
+                "HOST": "0.0.0.0",  # noqa: S104 - inside the task; only the ALB's SG reaches it
+                "PORT": str(CONTAINER_PORT),
+                # Browsers reach every stack over HTTPS (the ALB's certificate or CloudFront's).
+                "COOKIE_SECURE": "true",
+                "USER_POOL_ID": v[0],
+                "CLIENT_ID": v[1],
+                "AWS_REGION": v[2],
+                # The names users reach (CloudFront's, or domainName) and the ALB's; any other
+                # Host is refused. The client is the entry this many hops from the right of
+                # X-Forwarded-For; what the client wrote left of it is never trusted.
+                "TRUSTED_HOSTS": v[3],
+                "TRUSTED_PROXY_HOPS": str(proxy_hops),
+                # The app refuses more than one task without a shared session store.
+                "MAX_TASKS": str(args.max_count),
+            }
+        )
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=f"{pulumi.get_project()}-{pulumi.get_stack()}-{CONTAINER_NAME}",
+            cpu=str(args.task_cpu),
+            memory=str(args.task_memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture="X86_64"
+            ),
+            execution_role_arn=self.execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            container_definitions=pulumi.Output.all(
+                self.image_ref,
+                environment,
+                secret_arns,
+                self.log_group.name,
+                args.region,
+            ).apply(
+                lambda v: container_definitions(
+                    image=v[0], environment=v[1], secrets=v[2], log_group=v[3], region=v[4]
+                )
+            ),
+            tags=tags,
+            opts=child,
+        )
 
         # --- service and autoscaling ----------------------------------------------------------
         self.service = aws.ecs.Service(
@@ -524,11 +610,27 @@ class Web(pulumi.ComponentResource):
             health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
+            # A crashing image or a missing secret must fail `pulumi up`, not leave it green.
+            wait_for_steady_state=True,
             tags=tags,
-            # The target group must be attached to a listener before a service can use it;
-            # autoscaling owns desiredCount after the first deployment.
+            # The target group must be attached to a listener (or rule) before a service can use
+            # it; tasks need NAT routes, the execution policy, the secrets' values, the insights
+            # log group and (with Redis) an available cache they may reach before they start,
+            # or /healthz fails and the circuit breaker rolls back. Autoscaling owns
+            # desiredCount afterwards.
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=self.listeners, ignore_changes=["desiredCount"]
+                parent=self,
+                depends_on=[
+                    *self.listeners,
+                    *([self.origin_rule] if self.origin_rule else []),
+                    self.execution_policy,
+                    self.storage_secret_version,
+                    self.insights_log_group,
+                    *(args.sessions.ready if args.sessions else []),
+                    *self.cache_rules,
+                    *args.service_depends_on,
+                ],
+                ignore_changes=["desiredCount"],
             ),
         )
         scaling_target = aws.appautoscaling.Target(
@@ -568,3 +670,99 @@ class Web(pulumi.ComponentResource):
                 "service_name": self.service.name,
             }
         )
+
+    def _front_door(self, name: str, args: WebArgs, tags: dict[str, str]) -> None:
+        """Listeners: HTTPS on the ALB with a certificate, else CloudFront and a guarded HTTP."""
+        child = pulumi.ResourceOptions(parent=self)
+        forward = aws.lb.ListenerDefaultActionArgs(
+            type="forward", target_group_arn=self.target_group.arn
+        )
+        if args.certificate_arn:
+            https = aws.lb.Listener(
+                f"{name}-https",
+                load_balancer_arn=self.load_balancer.arn,
+                port=443,
+                protocol="HTTPS",
+                ssl_policy=TLS_POLICY,
+                certificate_arn=args.certificate_arn,
+                default_actions=[forward],
+                tags=tags,
+                opts=child,
+            )
+            http = aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=self.load_balancer.arn,
+                port=80,
+                protocol="HTTP",
+                default_actions=[
+                    aws.lb.ListenerDefaultActionArgs(
+                        type="redirect",
+                        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                            protocol="HTTPS", port="443", status_code="HTTP_301"
+                        ),
+                    )
+                ],
+                tags=tags,
+                opts=child,
+            )
+            self.listeners = [https, http]
+            # domainName is required with a certificate (infra/config.py): the certificate names
+            # it, not the load balancer's own amazonaws.com name.
+            self.url = pulumi.Output.concat(
+                "https://", args.domain_name or self.load_balancer.dns_name
+            )
+            self.distribution = None
+            self.origin_rule = None
+            self.origin_secret = None
+        else:
+            # CloudFront only: the ALB forwards requests that carry CloudFront's secret header.
+            secret, version = edge.origin_secret(name, tags, self)
+            header_value = version.secret_string.apply(lambda v: v or "")
+            http = aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=self.load_balancer.arn,
+                port=80,
+                protocol="HTTP",
+                default_actions=[
+                    aws.lb.ListenerDefaultActionArgs(
+                        type="fixed-response",
+                        fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                            content_type="text/plain",
+                            message_body="Forbidden",
+                            status_code="403",
+                        ),
+                    )
+                ],
+                tags=tags,
+                opts=child,
+            )
+            self.origin_rule = aws.lb.ListenerRule(
+                f"{name}-from-cloudfront",
+                listener_arn=http.arn,
+                priority=1,
+                conditions=[
+                    aws.lb.ListenerRuleConditionArgs(
+                        http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(
+                            http_header_name=edge.ORIGIN_HEADER, values=[header_value]
+                        )
+                    )
+                ],
+                actions=[
+                    aws.lb.ListenerRuleActionArgs(
+                        type="forward", target_group_arn=self.target_group.arn
+                    )
+                ],
+                tags=tags,
+                opts=child,
+            )
+            self.distribution = edge.distribution(
+                name,
+                origin_domain=self.load_balancer.dns_name,
+                secret_value=header_value,
+                comment=f"{pulumi.get_project()} {pulumi.get_stack()}: HTTPS in front of the ALB",
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.origin_rule]),
+            )
+            self.origin_secret = secret
+            self.listeners = [http]
+            self.url = pulumi.Output.concat("https://", self.distribution.domain_name)

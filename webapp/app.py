@@ -7,6 +7,8 @@ production settings.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import sys
 from collections.abc import Mapping
@@ -14,18 +16,62 @@ from typing import Any
 
 from nicegui import app, ui
 
+from webapp import hardening
 from webapp.auth.flow import AuthFlow, build_flow_from_env
+from webapp.browser_store import BrowserStore, MemoryBrowserStore, RedisBrowserStore
 from webapp.config import AppConfig, ConfigError, config_from_env
 from webapp.local import Mailbox, local_stack
-from webapp.pages import code, confirm, dashboard, dev_mailbox, forgot, routes, signin, signup
+from webapp.pages import (
+    code,
+    confirm,
+    dashboard,
+    dev_mailbox,
+    forgot,
+    routes,
+    signin,
+    signup,
+    unavailable_page,
+)
 from webapp.pages.common import Deps
-from webapp.vault import TokenVault
+from webapp.rate_limits import RateLimits
+from webapp.request_log import install as install_request_log
+from webapp.request_log import instrument_flow
+from webapp.sealing import Sealer
 
 
-def build(config: AppConfig, flow: AuthFlow, mailbox: Mailbox | None = None) -> Deps:
+def store_for(config: AppConfig) -> BrowserStore:
+    """Redis (sealed records shared by every task) with REDIS_URL, else this process's memory."""
+    if config.redis_url:
+        return RedisBrowserStore.from_url(config.redis_url, Sealer(config.session_key))
+    return MemoryBrowserStore()
+
+
+def limits_for(config: AppConfig) -> RateLimits:
+    """Counters next to the records: in Redis with REDIS_URL (every task counts together)."""
+    key = hmac.new(config.storage_secret.encode(), b"rate-limit-accounts", hashlib.sha256)
+    return RateLimits(config.rate_rules, key.digest(), config.redis_url)
+
+
+def build(
+    config: AppConfig,
+    flow: AuthFlow,
+    mailbox: Mailbox | None = None,
+    store: BrowserStore | None = None,
+) -> Deps:
     """Register every route and page; the dev mailbox only when a local mailbox is given."""
-    deps = Deps(config=config, flow=flow, vault=TokenVault(), mailbox=mailbox)
-    routes.register()
+    instrument_flow(flow)  # one JSON line per sign-in step (webapp/request_log.py)
+    install_request_log(app)  # and per HTTP request
+    deps = Deps(
+        config=config,
+        flow=flow,
+        store=store or store_for(config),
+        mailbox=mailbox,
+        limits=limits_for(config),
+    )
+    hardening.install(config)
+    routes.register(deps.store)
+    app.on_shutdown(deps.store.close)
+    unavailable_page.register()
     for module in (signin, signup, confirm, code, forgot, dashboard):
         module.register(deps)
     if mailbox is not None and config.is_local:
@@ -46,7 +92,10 @@ def flow_and_mailbox(
 
 
 def startup_banner(config: AppConfig) -> str:
-    lines = [f"{config.app_name} ({config.mode} mode) on {config.base_url}/"]
+    lines = [
+        f"{config.app_name} ({config.mode} mode, {config.store_kind} session store) "
+        f"on {config.base_url}/"
+    ]
     if config.is_local:
         lines.append(f"Dev mailbox: {config.base_url}/dev/mailbox (JSON: /dev/mailbox.json?to=...)")
     lines.append(f"Health check: {config.base_url}/healthz")

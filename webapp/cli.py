@@ -25,6 +25,7 @@ from webapp.auth.environment import cognito_configured, environ_for_stack
 from webapp.auth.errors import AuthError, AuthErrorKind
 from webapp.auth.flow import AuthFlow, FlowState, Notice, Step, build_flow_from_env
 from webapp.auth.passwords import password_problems
+from webapp.display import format_time
 
 Prompt = Callable[[str], str]
 
@@ -48,6 +49,10 @@ _KIND_TEXT: dict[str, str] = {
     AuthErrorKind.ALREADY_CONFIRMED: "This account is already confirmed: sign in.",
     AuthErrorKind.NETWORK: "Cannot reach the service. Check the connection and retry.",
     AuthErrorKind.SERVICE: "Something went wrong on our side. Please retry later.",
+    AuthErrorKind.CODES_BLOCKED: "For your security, no sign-in code can be sent to this "
+    "account {until}. If you did not try to sign in, reset your password (forgot-password).",
+    AuthErrorKind.CODES_UNAVAILABLE: "Sign-in codes cannot be sent right now. Try again in a few "
+    "minutes.",
     Notice.SIGN_UP_CODE_SENT: "A confirmation code was sent by email.",
     Notice.CONFIRMED: "Account confirmed.",
     Notice.CODE_RESENT: "A new code was sent.",
@@ -97,7 +102,12 @@ class Session:
             self.state = self.flow.clear_notice(self.state)
 
     def _fail(self, error: AuthError) -> None:
-        self.term.say("Error: " + _KIND_TEXT.get(error.kind, error.kind.value))
+        text = _KIND_TEXT.get(error.kind, error.kind.value)
+        if error.kind == AuthErrorKind.CODES_BLOCKED:
+            text = text.format(
+                until=f"until {format_time(error.until)}" if error.until else "right now"
+            )
+        self.term.say("Error: " + text)
 
     def _email(self, given: str | None) -> str:
         return given or self.state.email or self.term.ask("Email: ").strip()

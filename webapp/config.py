@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from functions.settings import APP_NAME, PoolSettings, pool_settings_from_lookup
+from webapp.rate_limits import DEFAULT_RULES, Rule, rules_from_env
+from webapp.sealing import parse_key
 
 Mode = Literal["local", "cognito"]
 
@@ -24,6 +26,7 @@ ALB_IDLE_TIMEOUT_SECONDS: Final = 120
 # behind keeps its server-side client this long, so it stays short; the journey's state lives in
 # app.storage.user, so a reconnect after that simply reloads the page where the user was.
 RECONNECT_TIMEOUT_SECONDS: Final = 10.0
+REDIS_SCHEMES: Final = ("redis://", "rediss://")
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE: Final = frozenset({"0", "false", "no", "off"})
 
@@ -45,6 +48,20 @@ class AppConfig:
     app_name: str
     pool: PoolSettings
     reconnect_timeout: float = RECONNECT_TIMEOUT_SECONDS
+    # Shared per-browser records (webapp/browser_store.py): a redis:// or rediss:// URL (with
+    # AUTH), and the AES-256-GCM key that seals them. Empty: this process's memory.
+    redis_url: str = field(default="", repr=False)
+    session_key: bytes = field(default=b"", repr=False)
+    # Proxies of ours in front of the app whose X-Forwarded-For entries are trusted (1: the ALB;
+    # 2: CloudFront and the ALB; 0: none, the peer address is the client).
+    trusted_proxy_hops: int = 0
+    # Host headers the app answers (the ALB's DNS name, the site's domain); others get 400.
+    trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "test")
+    rate_rules: Mapping[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
+
+    @property
+    def store_kind(self) -> str:
+        return "redis" if self.redis_url else "memory"
 
     @property
     def is_local(self) -> bool:
@@ -56,8 +73,18 @@ class AppConfig:
         return f"http://{shown}:{self.port}"
 
     def session_middleware_kwargs(self) -> dict[str, object]:
-        """Starlette session cookie flags: HttpOnly always, SameSite=Lax, Secure over HTTPS."""
-        return {"https_only": self.cookie_secure, "same_site": "lax", "max_age": None}
+        """Starlette session cookie flags: HttpOnly always, SameSite=Lax, Secure over HTTPS.
+
+        Over HTTPS the cookie is `__Host-` prefixed: browsers then accept it only with Secure,
+        Path=/ and no Domain, so no sibling subdomain can plant or overwrite it.
+        """
+        return {
+            "session_cookie": "__Host-session" if self.cookie_secure else "session",
+            "https_only": self.cookie_secure,
+            "same_site": "lax",
+            "max_age": None,
+            "path": "/",
+        }
 
 
 def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
@@ -78,6 +105,73 @@ def _port(environ: Mapping[str, str]) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise ConfigError(f"PORT must be an integer from 1 to 65535, got {raw!r}")
     return int(raw)
+
+
+def _hops(environ: Mapping[str, str], mode: Mode) -> int:
+    raw = environ.get("TRUSTED_PROXY_HOPS", "").strip()
+    if not raw:
+        return 0 if mode == "local" else 1
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"TRUSTED_PROXY_HOPS must be an integer from 0 to 5, got {raw!r}")
+    return int(raw)
+
+
+def _hosts(environ: Mapping[str, str], mode: Mode, host: str) -> tuple[str, ...]:
+    """TRUSTED_HOSTS, comma-separated; locally the loopback names (and the test client's)."""
+    listed = tuple(h.strip().lower() for h in environ.get("TRUSTED_HOSTS", "").split(",") if h)
+    if listed:
+        return listed
+    if mode == "cognito":
+        raise ConfigError(
+            "TRUSTED_HOSTS is required outside local mode: the host names the site is served "
+            "under (the load balancer's DNS name, the domain), comma-separated. Requests naming "
+            "any other Host are refused, so a forged Host cannot shape redirects."
+        )
+    local = ("127.0.0.1", "localhost", "test")
+    return local if host in {"127.0.0.1", "localhost", "0.0.0.0", "::"} else (*local, host)  # noqa: S104
+
+
+def _task_count(environ: Mapping[str, str]) -> int:
+    raw = environ.get("MAX_TASKS", "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"MAX_TASKS must be a positive integer, got {raw!r}")
+    return int(raw)
+
+
+def _shared_store(environ: Mapping[str, str], mode: Mode, storage_secret: str) -> tuple[str, bytes]:
+    """REDIS_URL and its sealing key, checked; refuse what would sign users out at random.
+
+    Cognito mode with more than one task (MAX_TASKS, set by the Pulumi program) and no Redis is
+    refused: each task would hold its own browsers, so every deploy, scale-in or lost task would
+    sign its users out and drop their half-done sign-ins.
+    """
+    url = environ.get("REDIS_URL", "").strip()
+    tasks = _task_count(environ)
+    if not url:
+        if mode == "cognito" and tasks > 1:
+            raise ConfigError(
+                f"MAX_TASKS is {tasks} but REDIS_URL is not set: with more than one task the "
+                "browsers' state must be shared, or every deploy and scale-in signs users out. "
+                "Set REDIS_URL (the stack's sessionStore: redis) or run a single task."
+            )
+        return "", b""
+    if not url.startswith(REDIS_SCHEMES):
+        raise ConfigError("REDIS_URL must start with redis:// or rediss:// (TLS)")
+    raw_key = environ.get("SESSION_ENCRYPTION_KEY", "")
+    if not raw_key.strip():
+        raise ConfigError(
+            "SESSION_ENCRYPTION_KEY is required with REDIS_URL: 32 random bytes in base64 that "
+            "seal each browser's record (a key of its own, not STORAGE_SECRET)."
+        )
+    if raw_key.strip() == storage_secret:
+        raise ConfigError("SESSION_ENCRYPTION_KEY must differ from STORAGE_SECRET")
+    try:
+        key = parse_key(raw_key)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return url, key
 
 
 def mode_from_env(environ: Mapping[str, str]) -> Mode:
@@ -106,9 +200,15 @@ def config_from_env(environ: Mapping[str, str]) -> AppConfig:
                 "the session cookie (for example from Secrets Manager), the same for every task."
             )
         secret = secrets.token_urlsafe(32)  # per run: local sessions end when the process does
+    redis_url, session_key = _shared_store(environ, mode, secret)
+    host = environ.get("HOST", "").strip() or DEFAULT_HOST
+    try:
+        rate_rules = rules_from_env(environ)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     return AppConfig(
         mode=mode,
-        host=environ.get("HOST", "").strip() or DEFAULT_HOST,
+        host=host,
         port=_port(environ),
         storage_secret=secret,
         cookie_secure=_flag(environ, "COOKIE_SECURE", default=not local),
@@ -116,4 +216,9 @@ def config_from_env(environ: Mapping[str, str]) -> AppConfig:
         or ("127.0.0.1" if local else "*"),
         app_name=str(APP_NAME.parse(environ.get(APP_NAME.env))),
         pool=pool_settings_from_lookup(lambda s: environ.get(s.env)),
+        redis_url=redis_url,
+        session_key=session_key,
+        trusted_proxy_hops=_hops(environ, mode),
+        trusted_hosts=_hosts(environ, mode, host),
+        rate_rules=rate_rules,
     )

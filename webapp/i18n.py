@@ -19,6 +19,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     "language": {"en": "Language", "ja": "言語"},
     "page_title": {"en": "{page} · {app}", "ja": "{page} · {app}"},
     "field_required": {"en": "This field is required.", "ja": "この項目は必須です。"},
+    "field_too_long": {"en": "This is too long.", "ja": "入力が長すぎます。"},
     "email_invalid": {
         "en": "Enter a valid email address.",
         "ja": "有効なメールアドレスを入力してください。",
@@ -68,15 +69,22 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     # --- confirm sign-up -----------------------------------------------------------------
     "confirm_title": {"en": "Confirm your email", "ja": "メールアドレスの確認"},
     "confirm_intro": {
-        "en": "We sent a verification code to {destination}. Enter it below.",
-        "ja": "{destination} に確認コードを送信しました。下に入力してください。",
+        "en": "If {destination} can be used for a new account, we sent a verification code to "
+        "it. Enter it below.",
+        "ja": "{destination} で新しいアカウントを作成できる場合は、確認コードを送信しました。"
+        "下に入力してください。",
+    },
+    "confirm_have_account": {
+        "en": "Already have an account with this address? Sign in, or reset your password.",
+        "ja": "このメールアドレスのアカウントをお持ちの場合は、サインインするか、"
+        "パスワードを再設定してください。",
     },
     "verification_code_label": {"en": "Verification code", "ja": "確認コード"},
     "confirm_button": {"en": "Confirm", "ja": "確認"},
     "resend_signup_button": {"en": "Send a new code", "ja": "コードを再送信"},
     "signup_code_resent": {
-        "en": "A new verification code was sent to {destination}.",
-        "ja": "新しい確認コードを {destination} に送信しました。",
+        "en": "If {destination} is waiting for confirmation, we sent it a new code.",
+        "ja": "{destination} が確認待ちの場合は、新しい確認コードを送信しました。",
     },
     "back_to_signin": {"en": "Back to sign in", "ja": "サインインに戻る"},
     # --- one-time code -------------------------------------------------------------------
@@ -151,8 +159,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "ja": "セッションが終了しました。もう一度サインインしてください。",
     },
     "notice_sign_up_code_sent": {
-        "en": "We sent you a verification code.",
-        "ja": "確認コードを送信しました。",
+        "en": "Check your inbox for the verification code.",
+        "ja": "受信したメールの確認コードを入力してください。",
     },
     "notice_code_resent": {"en": "A new code was sent.", "ja": "新しいコードを送信しました。"},
     "notice_reset_code_sent": {
@@ -161,8 +169,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     # --- errors (one per AuthErrorKind, in lower case) -----------------------------------
     "error_invalid_credentials": {
-        "en": "Incorrect email or password.",
-        "ja": "メールアドレスまたはパスワードが正しくありません。",
+        "en": "Incorrect email or password. After several wrong attempts, signing in pauses "
+        "for a while.",
+        "ja": "メールアドレスまたはパスワードが正しくありません。何度か間違えると、"
+        "しばらくサインインできなくなります。",
     },
     "error_user_not_confirmed": {
         "en": "Your email is not confirmed yet. Enter the verification code we sent you.",
@@ -208,9 +218,42 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "Some of the information is not valid. Check it and try again.",
         "ja": "入力内容に誤りがあります。確認してもう一度お試しください。",
     },
+    "error_rate_limited": {
+        "en": "Too many attempts from here or for this account. Please wait a few minutes, "
+        "then try again.",
+        "ja": "この端末またはこのアカウントでの試行が多すぎます。"
+        "数分待ってからもう一度お試しください。",
+    },
     "error_limit_exceeded": {
         "en": "Too many requests. Wait a while, then try again.",
         "ja": "リクエストが多すぎます。しばらく待ってからもう一度お試しください。",
+    },
+    "store_unavailable": {
+        "en": "Sign-in is temporarily unavailable. Nothing you entered is lost: please try again "
+        "in a moment.",
+        "ja": "サインインは一時的に利用できません。入力内容は失われていません。"
+        "少し待ってからもう一度お試しください。",
+    },
+    "unavailable_title": {"en": "Please try again", "ja": "もう一度お試しください"},
+    "busy": {
+        "en": "The service is busy right now. Please try again in a minute.",
+        "ja": "ただいま混み合っています。1分ほどしてからもう一度お試しください。",
+    },
+    "error_codes_blocked": {
+        "en": "For your security, no sign-in code can be sent to this account until {until}. "
+        'If you did not try to sign in, change your password with "Forgot your password?".',
+        "ja": "安全のため、このアカウントには {until} まで確認コードを送信できません。"
+        "心当たりがない場合は「パスワードをお忘れの場合」からパスワードを変更してください。",
+    },
+    "error_codes_blocked_later": {
+        "en": "For your security, no sign-in code can be sent to this account right now. "
+        "Please try again later.",
+        "ja": "安全のため、現在このアカウントには確認コードを送信できません。"
+        "しばらくしてからもう一度お試しください。",
+    },
+    "error_codes_unavailable": {
+        "en": "Sign-in codes cannot be sent right now. Please try again in a few minutes.",
+        "ja": "現在、確認コードを送信できません。数分後にもう一度お試しください。",
     },
     "error_throttled": {
         "en": "The service is busy. Please try again in a moment.",

@@ -7,6 +7,7 @@ the login an open redirect used in phishing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -26,3 +27,13 @@ def safe_redirect_target(raw: str | None, default: str = HOME) -> str:
     if parts.scheme or parts.netloc:
         return default
     return raw
+
+
+def from_another_site(headers: Mapping[str, str]) -> bool:
+    """A request another site made the browser send (a link, an image, a form elsewhere).
+
+    Browsers say so in Sec-Fetch-Site; GET routes that would change the browser's state (the
+    language, the page to return to after sign-in) ignore such requests instead, so a foreign
+    page cannot flip them. Same-origin, same-site and typed-in requests ("none") still work.
+    """
+    return headers.get("sec-fetch-site", "").strip().lower() == "cross-site"

@@ -210,3 +210,11 @@ def answer_code(
             **extra,
         )
     )
+
+
+def signed_in(stack: LocalStack, email: str | None = None) -> tuple[str, dict[str, Any]]:
+    """A confirmed user's complete sign-in (SRP, then the emailed code): (email, tokens)."""
+    email = confirmed_user(stack, email)
+    challenge = prove_password(stack, email)
+    done = answer_code(stack, challenge, latest_code(stack, email))
+    return email, dict(done["AuthenticationResult"])

@@ -13,7 +13,7 @@ from emulator_testkit import (
     error_of,
     latest_code,
     new_email,
-    srp_helper,
+    prove_password,
 )
 
 from emulator import LocalStack, start_local_stack
@@ -157,9 +157,9 @@ def test_forgot_password_code_resets_the_password(stack: LocalStack) -> None:
     client.confirm_forgot_password(
         ClientId=stack.client_id, Username=email, ConfirmationCode=code, Password="Brand-New-Pass-7"
     )
-    assert srp_helper(stack, email, "Brand-New-Pass-7").authenticate_user()
+    assert prove_password(stack, email, "Brand-New-Pass-7")["ChallengeName"] == "CUSTOM_CHALLENGE"
     with pytest.raises(ClientError):
-        srp_helper(stack, email, PASSWORD).authenticate_user()
+        prove_password(stack, email, PASSWORD)
 
 
 def test_reset_code_expires_after_an_hour(stack: LocalStack) -> None:

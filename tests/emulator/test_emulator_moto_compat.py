@@ -12,7 +12,11 @@ from emulator.triggers import AwsTarget, aws_redirected_to
 def test_plain_moto_cognito_calls(stack: LocalStack) -> None:
     client = cognito(stack)
     pool = client.create_user_pool(PoolName="plain")["UserPool"]
-    app = client.create_user_pool_client(UserPoolId=pool["Id"], ClientName="plain")
+    app = client.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName="plain",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],  # off by default, as in Cognito
+    )
     email = new_email()
     client.admin_create_user(
         UserPoolId=pool["Id"],

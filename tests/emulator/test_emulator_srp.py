@@ -1,4 +1,8 @@
-"""SRP really proves the password (pycognito's client helpers; USER_SRP_AUTH, CUSTOM_AUTH)."""
+"""SRP really proves the password (pycognito's client helpers; USER_SRP_AUTH, CUSTOM_AUTH).
+
+The product's app client enables only CUSTOM_AUTH (and refresh); the USER_SRP_AUTH tests use an
+extra client that enables it, since the emulator still answers that flow for clients that do.
+"""
 
 from __future__ import annotations
 
@@ -15,19 +19,28 @@ from emulator_testkit import (
     start_custom_auth,
 )
 
-from emulator import LocalStack, start_local_stack
+from emulator import AppClient, LocalStack, start_local_stack
+
+SRP_FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 
-def test_user_srp_auth_accepts_the_right_password(stack: LocalStack) -> None:
+@pytest.fixture(scope="module")
+def srp_client(stack: LocalStack) -> AppClient:
+    return stack.create_client("user-srp", explicit_auth_flows=SRP_FLOWS)
+
+
+def test_user_srp_auth_accepts_the_right_password(stack: LocalStack, srp_client: AppClient) -> None:
     email = confirmed_user(stack)
-    tokens = srp_helper(stack, email).authenticate_user()
+    tokens = srp_helper(stack, email, client_id=srp_client.client_id).authenticate_user()
     assert set(tokens["AuthenticationResult"]) >= {"AccessToken", "IdToken", "RefreshToken"}
 
 
-def test_user_srp_auth_rejects_a_wrong_password(stack: LocalStack) -> None:
+def test_user_srp_auth_rejects_a_wrong_password(stack: LocalStack, srp_client: AppClient) -> None:
     email = confirmed_user(stack)
     with pytest.raises(ClientError) as caught:
-        srp_helper(stack, email, "Wrong-Horse-42x").authenticate_user()
+        srp_helper(
+            stack, email, "Wrong-Horse-42x", client_id=srp_client.client_id
+        ).authenticate_user()
     assert error_of(caught.value) == ("NotAuthorizedException", "Incorrect username or password.")
 
 
@@ -93,15 +106,18 @@ def test_a_tampered_proof_is_rejected(stack: LocalStack, tamper) -> None:  # typ
     assert error_of(caught.value)[0] == "NotAuthorizedException"
 
 
-def test_password_change_by_reset_changes_what_srp_accepts(stack: LocalStack) -> None:
+def test_password_change_by_reset_changes_what_srp_accepts(
+    stack: LocalStack, srp_client: AppClient
+) -> None:
     email = confirmed_user(stack)
     client = cognito(stack)
     client.admin_set_user_password(
         UserPoolId=stack.user_pool_id, Username=email, Password="Another-Pass-99z", Permanent=True
     )
-    assert srp_helper(stack, email, "Another-Pass-99z").authenticate_user()
+    cid = srp_client.client_id
+    assert srp_helper(stack, email, "Another-Pass-99z", client_id=cid).authenticate_user()
     with pytest.raises(ClientError):
-        srp_helper(stack, email, PASSWORD).authenticate_user()
+        srp_helper(stack, email, PASSWORD, client_id=cid).authenticate_user()
 
 
 def test_unknown_user_gets_a_simulated_stable_srp_step_then_generic_failure(
@@ -123,32 +139,39 @@ def test_unknown_user_gets_a_simulated_stable_srp_step_then_generic_failure(
 
 def test_unknown_user_with_legacy_errors_is_reported() -> None:
     with (
-        start_local_stack(triggers={}, prevent_user_existence_errors="LEGACY") as legacy,
+        start_local_stack(
+            triggers={}, prevent_user_existence_errors="LEGACY", explicit_auth_flows=SRP_FLOWS
+        ) as legacy,
         pytest.raises(ClientError) as caught,
     ):
         srp_helper(legacy, new_email()).authenticate_user()
     assert error_of(caught.value) == ("UserNotFoundException", "User does not exist.")
 
 
-def test_unconfirmed_user_is_told_only_after_proving_the_password(stack: LocalStack) -> None:
+def test_unconfirmed_user_is_told_only_after_proving_the_password(
+    stack: LocalStack, srp_client: AppClient
+) -> None:
     email = new_email()
+    cid = srp_client.client_id
     cognito(stack).sign_up(ClientId=stack.client_id, Username=email, Password=PASSWORD)
     with pytest.raises(ClientError) as wrong:
-        srp_helper(stack, email, "Wrong-Horse-42x").authenticate_user()
+        srp_helper(stack, email, "Wrong-Horse-42x", client_id=cid).authenticate_user()
     assert error_of(wrong.value)[0] == "NotAuthorizedException"
     with pytest.raises(ClientError) as right:
-        srp_helper(stack, email).authenticate_user()
+        srp_helper(stack, email, client_id=cid).authenticate_user()
     assert error_of(right.value) == ("UserNotConfirmedException", "User is not confirmed.")
 
 
-def test_password_lockout_after_five_failures(stack: LocalStack) -> None:
+def test_password_lockout_after_five_failures(stack: LocalStack, srp_client: AppClient) -> None:
     email = confirmed_user(stack)
+    cid = srp_client.client_id
     for _ in range(5):
         with pytest.raises(ClientError) as wrong:
-            srp_helper(stack, email, "Wrong-Horse-42x").authenticate_user()
+            srp_helper(stack, email, "Wrong-Horse-42x", client_id=cid).authenticate_user()
         assert error_of(wrong.value)[1] == "Incorrect username or password."
-    with pytest.raises(ClientError) as locked:
-        srp_helper(stack, email).authenticate_user()  # even the right password, while locked
+    with pytest.raises(ClientError) as locked:  # even the right password, while locked
+        srp_helper(stack, email, client_id=cid).authenticate_user()
     assert error_of(locked.value) == ("NotAuthorizedException", "Password attempts exceeded")
     stack.clock.advance(1.5)  # the first lockout lasts one second
-    assert srp_helper(stack, email).authenticate_user()["AuthenticationResult"]["AccessToken"]
+    result = srp_helper(stack, email, client_id=cid).authenticate_user()["AuthenticationResult"]
+    assert result["AccessToken"]

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,18 +24,11 @@ import pytest
 from documented_srp_client import DocumentedSrpClient
 from emulator_testkit import PASSWORD, new_email
 
+from functions.settings import CLIENT_AUTH_FLOWS
+from tests.standalone_emulator import read_exports, standalone_emulator
+
 ROOT = Path(__file__).resolve().parents[2]
 AWS_CLI = Path(sys.executable).with_name("aws")
-EXPORT = re.compile(r"^export (\w+)=(.*)$")
-NAMES = {
-    "AWS_ENDPOINT_URL",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "USER_POOL_ID",
-    "CLIENT_ID",
-}
 
 
 class Standalone:
@@ -67,54 +58,10 @@ class Standalone:
         )
 
 
-def _read_exports(process: subprocess.Popen[str], deadline: float) -> dict[str, str]:
-    """The export lines, read by a thread (a buffered pipe defeats select())."""
-    assert process.stdout is not None
-    lines: queue.Queue[str] = queue.Queue()
-    stdout = process.stdout
-
-    def pump() -> None:
-        for line in stdout:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-    found: dict[str, str] = {}
-    while set(found) != NAMES:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or process.poll() is not None:
-            raise AssertionError(f"emulator did not print its environment: {found}")
-        try:
-            match = EXPORT.match(lines.get(timeout=min(remaining, 1.0)).strip())
-        except queue.Empty:
-            continue
-        if match:
-            found[match.group(1)] = match.group(2).strip("'")
-    return found
-
-
 @pytest.fixture(scope="module")
 def standalone() -> Iterator[Standalone]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
-    env["PYTHONPATH"] = str(ROOT)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        exports = _read_exports(process, time.monotonic() + 60)
+    with standalone_emulator() as (process, exports):
         yield Standalone(process, exports)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def _aws(standalone: Standalone, *args: str) -> dict[str, Any]:
@@ -137,11 +84,7 @@ def test_exports_describe_a_usable_pool(standalone: Standalone) -> None:
     described = standalone.client().describe_user_pool_client(
         UserPoolId=standalone.env["USER_POOL_ID"], ClientId=standalone.env["CLIENT_ID"]
     )["UserPoolClient"]
-    assert set(described["ExplicitAuthFlows"]) == {
-        "ALLOW_CUSTOM_AUTH",
-        "ALLOW_USER_SRP_AUTH",
-        "ALLOW_REFRESH_TOKEN_AUTH",
-    }
+    assert set(described["ExplicitAuthFlows"]) == set(CLIENT_AUTH_FLOWS)
     assert described["PreventUserExistenceErrors"] == "ENABLED"
 
 
@@ -254,7 +197,7 @@ def test_ctrl_c_stops_cleanly() -> None:
         text=True,
     )
     try:
-        _read_exports(process, time.monotonic() + 60)
+        read_exports(process, time.monotonic() + 60)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
     finally:

@@ -141,11 +141,14 @@ def test_garbage_refresh_token_is_rejected(stack: LocalStack) -> None:
             AuthFlow="REFRESH_TOKEN_AUTH",
             AuthParameters={"REFRESH_TOKEN": "not-a-token"},
         )
-    assert error_of(caught.value) == ("NotAuthorizedException", "Invalid Refresh Token")
+    assert error_of(caught.value) == ("NotAuthorizedException", "Invalid Refresh Token.")
 
 
 def test_secret_hash_is_checked_for_clients_with_a_secret(stack: LocalStack) -> None:
-    secret_client = stack.create_client("with-secret", generate_secret=True)
+    # USER_SRP_AUTH here only to sign in in one call; the product's client does not enable it.
+    secret_client = stack.create_client(
+        "with-secret", generate_secret=True, explicit_auth_flows=["ALLOW_USER_SRP_AUTH"]
+    )
     assert secret_client.client_secret
     client = cognito(stack)
     email = new_email()

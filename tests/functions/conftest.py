@@ -11,13 +11,16 @@ import pytest
 # Create validates SENDER_EMAIL when it is imported; the tests then pin exact settings.
 os.environ.setdefault("SENDER_EMAIL", "no-reply@example.com")
 
-from trigger_events import TEST_SETTINGS
+from trigger_events import TEST_SETTINGS, MemoryStore
 
 from functions import (
     create_auth_challenge,
     custom_message,
     define_auth_challenge,
+    post_authentication,
+    post_confirmation,
     verify_auth_challenge,
+    wrong_codes,
 )
 from functions.log import JsonLineFormatter
 
@@ -32,6 +35,15 @@ def pinned_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         custom_message,
     ):
         monkeypatch.setattr(module, "SETTINGS", TEST_SETTINGS)
+
+
+@pytest.fixture(autouse=True)
+def account_store(monkeypatch: pytest.MonkeyPatch) -> MemoryStore:
+    """Every trigger shares one in-memory limits store per test (the real one: moto, elsewhere)."""
+    store = MemoryStore()
+    for module in (create_auth_challenge, wrong_codes, post_authentication, post_confirmation):
+        monkeypatch.setattr(module, "STORE", store)
+    return store
 
 
 class LineCollector(logging.Handler):

@@ -292,7 +292,8 @@ def test_attempt_limit_follows_the_setting(max_attempts: int) -> None:
     otp = TEST_OTP._replace(max_attempts=max_attempts)
     now = 1_000_000
     for wrong in range(max_attempts):
-        session = [PV_OK, code_round(False, code_state(now=now, wrong=wrong))]
+        state = code_state(now=now, wrong=wrong, allowed=max_attempts)
+        session = [PV_OK, code_round(False, state)]
         expected = Outcome.CUSTOM_CHALLENGE if wrong + 1 < max_attempts else Outcome.FAIL
         assert _decide(session, now, otp=otp) == expected
 

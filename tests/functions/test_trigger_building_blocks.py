@@ -39,7 +39,7 @@ def test_real_codes_are_digits_of_the_right_length() -> None:
 def test_state_round_trips_and_stays_small() -> None:
     state = code_state("000123", code_number=2, wrong=1)
     text = state_codec.encode_state(state)
-    assert text.startswith("otp1.2.1.")
+    assert text.startswith("otp2.2.1.3.")
     assert "000123" not in text
     assert len(text) < 160
     assert state_codec.decode_state(text) == state
@@ -56,14 +56,15 @@ def test_same_code_gets_a_different_digest_each_time() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "otp1.0.0.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "otp1.1.0.9.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "otp1.1.0.1.2.6.aaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "otp1.1.0.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaa",
-        "otp1.1.0.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb+b.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "otp1.1.-1.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "otp1.1.0.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
-        "OTP1.1.0.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "otp2.0.0.3.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "otp2.1.0.3.9.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "otp2.1.0.3.1.2.6.aaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "otp2.1.0.3.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaa",
+        "otp2.1.0.3.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb+b.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "otp2.1.-1.3.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "otp2.1.0.3.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
+        "otp2.1.0.0.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "OTP2.1.0.3.1.2.6.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "",
         "CODE-123456",
     ],
@@ -73,7 +74,7 @@ def test_garbled_state_is_rejected(text: str) -> None:
 
 
 def test_a_valid_looking_state_is_accepted() -> None:
-    text = "otp1.1.0.1.2.6." + "b" * 32 + "." + "a" * 64
+    text = "otp2.1.0.3.1.2.6." + "b" * 32 + "." + "a" * 64
     assert state_codec.decode_state(text) is not None
 
 

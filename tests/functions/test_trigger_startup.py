@@ -45,14 +45,73 @@ def test_define_and_verify_never_import_boto3(module: str, unwanted: list[str]) 
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_create_imports_boto3_only_when_it_sends() -> None:
-    code = (
-        "import sys, functions.create_auth_challenge\n"
-        "print('BOTO3' if 'boto3' in sys.modules else 'CLEAN')\n"
+VERIFY_A_REAL_CODE = """
+import json, sys, time
+from functions.new_codes import new_code_state
+from functions.code_state import STATE_PARAMETER, encode_state
+import functions.verify_auth_challenge as verify
+state = encode_state(new_code_state(
+    "{code}", code_number=1, issued_at=int(time.time()), ttl_seconds=60, attempts_allowed=3))
+event = {{"request": {{"userAttributes": {{"sub": "s"}}, "challengeAnswer": "{answer}",
+         "privateChallengeParameters": {{STATE_PARAMETER: state}}}}}}
+print(json.dumps(verify.handler(event, None)["response"]), "boto3" in sys.modules)
+"""
+
+
+def test_verify_loads_boto3_only_to_count_a_wrong_code() -> None:
+    table = {"OTP_LIMITS_TABLE": "limits", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+    right = run_python(VERIFY_A_REAL_CODE.format(code="123456", answer="123456"), **table)
+    assert right.returncode == 0, right.stderr
+    assert right.stdout.strip().splitlines()[-1] == '{"answerCorrect": true} False'
+    wrong = run_python(VERIFY_A_REAL_CODE.format(code="123456", answer="654321"), **table)
+    assert wrong.returncode == 0, wrong.stderr
+    assert wrong.stdout.strip().splitlines()[-1] == '{"answerCorrect": false} True'
+
+
+CREATE_COLD_START = """
+import sys, time
+started = time.perf_counter()
+import functions.create_auth_challenge
+from functions import account_store, mailer
+ses, table = mailer._client, account_store._client
+print("boto3" in sys.modules, ses is not None, table is not None)
+if ses is not None:
+    print(ses.meta.region_name, ses.meta.endpoint_url, table.meta.endpoint_url)
+    print(ses.meta.config.connect_timeout, ses.meta.config.read_timeout)
+    print(mailer.ses_client() is ses, account_store.dynamodb_client() is table)
+"""
+
+
+def test_create_builds_its_ses_and_dynamodb_clients_at_cold_start() -> None:
+    """Lambda always sets AWS_REGION: both clients exist before the first invocation."""
+    # An endpoint nothing listens on: building a client must not call it.
+    result = run_python(
+        CREATE_COLD_START,
+        SENDER_EMAIL="no-reply@example.com",
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",
     )
-    result = run_python(code, SENDER_EMAIL="no-reply@example.com")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "CLEAN"
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "True True True"
+    assert lines[1] == "us-east-1 http://127.0.0.1:9 http://127.0.0.1:9"
+    assert lines[2] == "1 2", "SES fails fast, well inside Cognito's 5 s"
+    assert lines[3] == "True True", "the handler reuses the clients built at import"
+
+
+def test_create_without_a_region_defers_its_clients() -> None:
+    """A tool or test importing Create without AWS_REGION still imports it (clients on use)."""
+    env = {k: v for k, v in BASE_ENV.items() if k != "AWS_REGION"}
+    result = subprocess.run(
+        [sys.executable, "-c", CREATE_COLD_START],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**env, "SENDER_EMAIL": "no-reply@example.com"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[0] == "False False False"
 
 
 @pytest.mark.parametrize(
@@ -110,6 +169,7 @@ def test_handlers_are_importable_by_their_lambda_names() -> None:
         "verify_auth_challenge",
         "custom_message",
         "post_authentication",
+        "post_confirmation",
     ]
     code = (
         "import importlib\n"

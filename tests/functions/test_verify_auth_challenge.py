@@ -95,7 +95,7 @@ def test_unknown_user_is_refused_even_with_the_right_code() -> None:
         {},
         {"otp_state": ""},
         {"otp_state": "otp1"},
-        {"otp_state": "otp2" + private()[STATE_PARAMETER][4:]},
+        {"otp_state": "otp3" + private()[STATE_PARAMETER][4:]},
         {"otp_state": private()[STATE_PARAMETER][:-3]},
         {"otp_state": private()[STATE_PARAMETER].replace(".", ":")},
         {"code": CODE},

@@ -6,9 +6,13 @@ dump quoted there; SRP and PASSWORD_VERIFIER entries carry challengeMetadata nul
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+from functions.account_limits import AccountRecord
+from functions.account_store import LimitsUnavailable
 from functions.code_state import CodeState, encode_state
 from functions.new_codes import new_code_state
 from functions.settings import OtpSettings, TriggerSettings
@@ -51,10 +55,13 @@ def code_state(
     age: int = 10,
     now: float | None = None,
     ttl: int = TEST_OTP.ttl_seconds,
+    allowed: int = TEST_OTP.max_attempts,
 ) -> CodeState:
     """The state of `code`, issued `age` seconds before `now` (default: the real clock)."""
     issued = int(time.time() if now is None else now) - age
-    state = new_code_state(code, code_number=code_number, issued_at=issued, ttl_seconds=ttl)
+    state = new_code_state(
+        code, code_number=code_number, issued_at=issued, ttl_seconds=ttl, attempts_allowed=allowed
+    )
     return state.with_wrong_answers(wrong)
 
 
@@ -140,3 +147,34 @@ def verify_event(
     event = _event("VerifyAuthChallengeResponse_Authentication", request, USER_NAME)
     event["response"] = {"answerCorrect": None}
     return event
+
+
+class MemoryStore:
+    """The AccountStore interface over a dict, for tests of the triggers' own logic.
+
+    functions/account_store.py itself is tested against moto's DynamoDB
+    (test_account_store.py); here each account's record changes under one lock, which is what
+    the real store's conditional writes guarantee.
+    """
+
+    def __init__(self) -> None:
+        self.records: dict[str, AccountRecord] = {}
+        self.unavailable = False
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def change(
+        self,
+        sub: str,
+        update: Callable[[AccountRecord], tuple[AccountRecord, Any]],
+        *,
+        region: str | None = None,
+    ) -> Any:
+        self.calls += 1
+        if self.unavailable or not sub:
+            raise LimitsUnavailable("test store is down")
+        with self._lock:
+            record = self.records.get(sub, AccountRecord())
+            updated, result = update(record)
+            self.records[sub] = updated
+            return result

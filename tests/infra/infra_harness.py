@@ -30,6 +30,31 @@ REGION = "eu-west-1"
 ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 DKIM_TOKENS = ["tokena", "tokenb", "tokenc"]
 RANDOM_PASSWORD = "generated-at-deploy-time-0123456789"
+ORIGIN_SECRET = "origin-header-value-generated-at-deploy-time-42"
+CACHE_PASSWORD = "cachePasswordGeneratedAtDeploy0123456789"
+RANDOM_BY_LENGTH = {64: RANDOM_PASSWORD, 48: ORIGIN_SECRET, 40: CACHE_PASSWORD}
+"""get_random_password's answer by the length asked: the storage secret, CloudFront's origin
+header, the session cache's password."""
+CACHE_ENDPOINT = "sessions-cache-abc123.serverless.euw1.cache.amazonaws.com"
+PREFIX_LIST_ID = "pl-4fa04526"
+UNIQUE_SUFFIX = "20260101120000000000000001"
+"""What the AWS provider appends to a name_prefix (terraform's PrefixedUniqueId: 26 digits)."""
+
+# What a user must set before `pulumi up`: the stack files ship with example values that
+# load_stack_config refuses (example.com, the placeholder certificate ARN).
+USER_DOMAIN = "login.northwind-traders.io"
+SITE_DOMAIN = "app.northwind-traders.io"
+USER_VALUES: dict[str, dict[str, str]] = {
+    "dev": {"senderEmail": f"no-reply@{USER_DOMAIN}"},
+    "prod": {
+        "senderEmail": f"no-reply@{USER_DOMAIN}",
+        "senderDomain": USER_DOMAIN,
+        "domainName": SITE_DOMAIN,
+        "certificateArn": (
+            "arn:aws:acm:eu-west-1:210987654321:certificate/6c1f4b1e-8a51-4c52-9f8a-1f3c8b2d7e90"
+        ),
+    },
+}
 
 
 def stack_file_config(stack: str) -> dict[str, str]:
@@ -54,9 +79,10 @@ def _as_config_text(value: object) -> str:
 
 
 def config_for(stack: str, **overrides: str | None) -> dict[str, str]:
-    """The stack's config with some project keys replaced (None removes a key)."""
+    """The stack's config with the user's own values (USER_VALUES), then some keys replaced
+    (None removes a key)."""
     config = stack_file_config(stack)
-    for key, value in overrides.items():
+    for key, value in {**USER_VALUES.get(stack, {}), **overrides}.items():
         if value is None:
             config.pop(f"{PROJECT}:{key}", None)
         else:
@@ -135,7 +161,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         state["arn"] = (
             f"arn:aws:{_service(typ)}:{REGION}:{ACCOUNT}:{typ.split(':')[-1].lower()}/{name}"
         )
-        if typ == "aws:sesv2/emailIdentity:EmailIdentity":
+        if typ == "aws:iam/role:Role":
+            state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{name}"  # IAM is global: no region
+        elif typ == "aws:sesv2/emailIdentity:EmailIdentity":
             identity = inputs["emailIdentity"]
             state["arn"] = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{identity}"
             state["verificationStatus"] = "PENDING"
@@ -146,8 +174,19 @@ class RecordingMocks(pulumi.runtime.Mocks):
             state["arn"] = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{name}"
         elif typ == "aws:lb/loadBalancer:LoadBalancer":
             state["dnsName"] = f"{name}-123.{REGION}.elb.amazonaws.com"
+            state["arnSuffix"] = f"app/{name}/0123456789abcdef"
         elif typ == "aws:cloudwatch/logGroup:LogGroup":
-            state["arn"] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{inputs['name']}"
+            group = inputs.get("name") or inputs["namePrefix"] + UNIQUE_SUFFIX
+            state["name"] = group
+            state["arn"] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}"
+        elif typ == "aws:lb/targetGroup:TargetGroup":
+            state["arnSuffix"] = f"targetgroup/{name}/0123456789abcdef"
+        elif typ == "aws:cloudfront/distribution:Distribution":
+            state["domainName"] = "d111111abcdef8.cloudfront.net"
+            state["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:distribution/E2QWRUHAPOMQZL"
+        elif typ == "aws:sesv2/configurationSet:ConfigurationSet":
+            set_name = inputs["configurationSetName"]
+            state["arn"] = f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/{set_name}"
         elif typ == "aws:secretsmanager/secret:Secret":
             state["arn"] = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbCdEf"
         elif typ == "aws:cognito/userPool:UserPool":
@@ -157,6 +196,21 @@ class RecordingMocks(pulumi.runtime.Mocks):
         elif typ == "aws:lambda/function:Function":
             state["name"] = f"{name}-fn"
             state["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}-fn"
+        elif typ == "aws:elasticache/serverlessCache:ServerlessCache":
+            state["name"] = f"{name}-1a2b3c4"
+            state["arn"] = f"arn:aws:elasticache:{REGION}:{ACCOUNT}:serverlesscache:{name}-1a2b3c4"
+            state["endpoints"] = [{"address": CACHE_ENDPOINT, "port": 6379}]
+            state["readerEndpoints"] = [{"address": CACHE_ENDPOINT, "port": 6380}]
+        elif typ in {"aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup"}:
+            kind = "user" if typ.endswith(":User") else "usergroup"
+            ident = inputs.get("userId") or inputs["userGroupId"]
+            state["arn"] = f"arn:aws:elasticache:{REGION}:{ACCOUNT}:{kind}:{ident}"
+        elif typ == "aws:s3/bucket:Bucket":
+            state["bucket"] = f"{name}-1a2b3c4"
+            state["arn"] = f"arn:aws:s3:::{name}-1a2b3c4"
+            state["id"] = resource_id = f"{name}-1a2b3c4"
+        elif typ == "aws:wafv2/webAcl:WebAcl":
+            state["arn"] = f"arn:aws:wafv2:{REGION}:{ACCOUNT}:regional/webacl/{name}/0a1b2c3d"
         elif typ == "docker-build:index:Image":
             state["ref"] = f"{inputs['tags'][0]}@sha256:{'0' * 64}"
         return resource_id, state
@@ -177,7 +231,19 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "authorizationToken": "dG9rZW4=",
             }
         if args.token == "aws:secretsmanager/getRandomPassword:getRandomPassword":
-            return {"randomPassword": RANDOM_PASSWORD, "id": "random"}
+            length = int(args.args.get("passwordLength", 0))
+            assert length in RANDOM_BY_LENGTH, f"a random password of unknown use ({length})"
+            return {"randomPassword": RANDOM_BY_LENGTH[length], "id": "random"}
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT,
+                "arn": f"arn:aws:iam::{ACCOUNT}:user/deployer",
+                "userId": "AIDAEXAMPLE",
+                "id": ACCOUNT,
+            }
+        if args.token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            assert args.args.get("name") == "com.amazonaws.global.cloudfront.origin-facing"
+            return {"id": PREFIX_LIST_ID, "name": args.args["name"], "maxEntries": 55}
         raise AssertionError(f"unexpected invoke {args.token}")
 
 

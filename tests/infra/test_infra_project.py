@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from infra_harness import PROJECT, PROJECT_FILE, ROOT, config_for, run_program, stack_file_config
+from infra_harness import (
+    PROJECT,
+    PROJECT_FILE,
+    ROOT,
+    USER_DOMAIN,
+    USER_VALUES,
+    config_for,
+    run_program,
+    stack_file_config,
+)
 
 from functions.settings import ALL_SETTINGS, SettingError
 from infra.auth import TRIGGERS
@@ -94,6 +103,10 @@ def test_issue_keys_are_all_in_the_schema() -> None:
         "otpMaxAttempts",
         "otpMaxCodes",
         "otpResendCooldownSeconds",
+        "otpLockThreshold",
+        "otpLockWindowSeconds",
+        "otpLockSeconds",
+        "otpMaxCodesPerHour",
         "authSessionValidityMinutes",
         "idTokenValidityMinutes",
         "accessTokenValidityMinutes",
@@ -115,7 +128,7 @@ def test_defaults_alone_plus_a_sender_make_a_valid_stack() -> None:
     }
     with pytest.raises(SettingError, match="senderEmail is required"):
         load_stack_config(_lookup(config))
-    config[f"{PROJECT}:senderEmail"] = "a@example.com"
+    config[f"{PROJECT}:senderEmail"] = f"a@{USER_DOMAIN}"
     stack = load_stack_config(_lookup(config))
     assert stack.certificate_arn is None
     assert stack.image is None
@@ -132,15 +145,61 @@ def test_stack_files_parse_and_validate_through_the_same_code(stack: str) -> Non
         if namespace == PROJECT:
             spec = PROJECT_FILE["config"][name]  # an unknown key fails here
             assert _pulumi_accepts(spec["type"], value), f"{key}: {value!r} is not {spec['type']}"
-    parsed = load_stack_config(_lookup(stack_file_config(stack)))
+    parsed = load_stack_config(_lookup(config_for(stack)), region=raw["aws:region"])
     assert isinstance(parsed, StackConfig)
 
 
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_example_stack_files_are_refused_until_the_user_sets_their_own(stack: str) -> None:
+    """example.com fails at SES and the placeholder certificate at the ALB: fail first, clearly."""
+    expected = {
+        "dev": "senderEmail is 'no-reply@example.com'",
+        "prod": "senderDomain is 'example.com'",
+    }
+    with pytest.raises(SettingError, match=expected[stack] + ", an example value"):
+        load_stack_config(_lookup(stack_file_config(stack)))
+    with pytest.raises(SettingError, match="an example value"):
+        run_program(stack_file_config(stack), stack=stack)
+    if stack == "prod":
+        only_sender = config_for(stack, certificateArn=None, senderDomain=None)
+        only_sender[f"{PROJECT}:certificateArn"] = stack_file_config(stack)[
+            f"{PROJECT}:certificateArn"
+        ]
+        with pytest.raises(SettingError, match=r"certificateArn .* is the example placeholder"):
+            load_stack_config(_lookup(only_sender))
+        with pytest.raises(SettingError, match=r"senderDomain is 'example\.com'"):
+            load_stack_config(
+                _lookup(config_for(stack, senderDomain="example.com", senderEmail="a@example.com"))
+            )
+    assert set(USER_VALUES[stack]) >= {"senderEmail"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("senderEmail", "ops@mail.example.org"),
+        ("senderEmail", "ops@app.test"),
+        ("replyToEmail", "help@example.net"),
+        ("alarmEmail", "oncall@corp.invalid"),
+    ],
+)
+def test_reserved_documentation_domains_are_refused(key: str, value: str) -> None:
+    with pytest.raises(SettingError, match=f"{key} is '{value}', an example value"):
+        load_stack_config(_lookup(config_for("dev", **{key: value})))
+
+
+def test_a_certificate_of_another_region_is_refused() -> None:
+    config = config_for("prod")
+    with pytest.raises(SettingError, match="certificateArn is in eu-west-1 but the stack deploys"):
+        load_stack_config(_lookup(config), region="us-east-1")
+    assert load_stack_config(_lookup(config), region="eu-west-1").certificate_arn
+
+
 def test_dev_is_cheap_and_prod_is_production_shaped() -> None:
-    dev = load_stack_config(_lookup(stack_file_config("dev")))
-    prod = load_stack_config(_lookup(stack_file_config("prod")))
+    dev = load_stack_config(_lookup(config_for("dev")))
+    prod = load_stack_config(_lookup(config_for("prod")))
     assert dev.nat_per_az is False
-    assert dev.certificate_arn is None
+    assert dev.certificate_arn is None, "dev is HTTPS through CloudFront"
     assert dev.deletion_protection is False
     assert dev.task_cpu == 256
     assert prod.nat_per_az is True
@@ -148,7 +207,25 @@ def test_dev_is_cheap_and_prod_is_production_shaped() -> None:
     assert prod.deletion_protection is True
     assert prod.min_count >= 2
     assert prod.desired_count >= 2
-    assert prod.sender_domain == "example.com"
+    assert prod.sender_domain == USER_DOMAIN
+
+
+def test_the_template_section_prompts_for_what_a_new_stack_must_set() -> None:
+    """`pulumi new <repo URL>` asks for the region, the sender and the app's name."""
+    template = PROJECT_FILE["template"]
+    assert template["description"]
+    prompts = template["config"]
+    assert set(prompts) == {"aws:region", "senderEmail", "appName"}
+    for key, spec in prompts.items():
+        assert spec["description"], key
+        if key != "aws:region":
+            # Project keys are written without the namespace: `pulumi new` adds the new name.
+            assert key in PROJECT_FILE["config"], key
+    assert "default" not in prompts["senderEmail"], "the sender must be typed, never defaulted"
+    assert prompts["appName"]["default"] == PROJECT_FILE["config"]["appName"]["default"]
+    assert re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", prompts["aws:region"]["default"])
+    readme = (ROOT / "README.md").read_text()
+    assert "pulumi new " in readme
 
 
 BAD_VALUES = [
@@ -162,6 +239,16 @@ BAD_VALUES = [
         "301",
         r"otpResendCooldownSeconds must be an integer from 0 to 300",
     ),
+    ("otpLockThreshold", "2", r"otpLockThreshold must be an integer from 3 to 100, got 2"),
+    ("otpLockThreshold", "101", r"otpLockThreshold must be an integer from 3 to 100"),
+    (
+        "otpLockWindowSeconds",
+        "299",
+        r"otpLockWindowSeconds must be an integer from 300 to 86400",
+    ),
+    ("otpLockSeconds", "59", r"otpLockSeconds must be an integer from 60 to 86400"),
+    ("otpLockSeconds", "86401", r"otpLockSeconds must be an integer from 60 to 86400"),
+    ("otpMaxCodesPerHour", "0", r"otpMaxCodesPerHour must be an integer from 1 to 100"),
     (
         "authSessionValidityMinutes",
         "16",
@@ -211,6 +298,8 @@ BAD_VALUES = [
     ("maxCount", "0", r"maxCount must be an integer from 1 to 100"),
     ("logRetentionDays", "10", r"logRetentionDays must be one of 1, 3, 5, 7, 14, .*3653, got '10'"),
     ("certificateArn", "my-cert", r"certificateArn must be an ACM certificate ARN"),
+    ("replyToEmail", "not-an-address", r"replyToEmail must be an email address, or empty"),
+    ("alarmEmail", "ops@", r"alarmEmail must be an email address, or empty"),
     ("image", "two words", r"image must be an image reference without spaces"),
 ]
 
@@ -284,8 +373,18 @@ def test_main_only_reads_config_builds_components_and_exports() -> None:
         if isinstance(node, ast.Call):
             called.add(ast.unparse(node.func))
     aws_calls = {name for name in called if name.startswith("aws.")}
-    assert aws_calls == {"aws.get_region_output"}, "resources belong in infra/ components"
-    assert {"Network", "Email", "Auth", "Web", "load_stack_config", "pulumi.export"} <= called
+    assert aws_calls == {"aws.get_region_output", "aws.get_caller_identity_output"}, (
+        "resources belong in infra/ components"
+    )
+    assert {
+        "Network",
+        "Email",
+        "Auth",
+        "Web",
+        "Operations",
+        "load_stack_config",
+        "pulumi.export",
+    } <= called
     defined = {type(node).__name__ for node in tree.body}
     assert "FunctionDef" not in defined
     assert "ClassDef" not in defined

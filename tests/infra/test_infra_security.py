@@ -8,7 +8,18 @@ import json
 from typing import Any
 
 import pytest
-from infra_harness import PROJECT, RANDOM_PASSWORD, Program, Resource, config_for, run_program
+from infra_harness import (
+    ACCOUNT,
+    ORIGIN_SECRET,
+    PROJECT,
+    RANDOM_PASSWORD,
+    REGION,
+    Program,
+    Resource,
+    config_for,
+    run_program,
+    unsecret,
+)
 
 COMPONENT_PREFIX = "cognito-otp:infra:"
 
@@ -32,9 +43,13 @@ def _all_policy_documents(program: Program) -> list[tuple[str, dict[str, Any]]]:
     return documents
 
 
-def test_no_wildcard_action_and_no_wildcard_ses_resource(program: Program) -> None:
+def test_no_wildcard_action_and_no_unpinned_ses_send(program: Program) -> None:
     documents = _all_policy_documents(program)
-    assert len(documents) >= 7
+    assert len(documents) >= 8
+    table_arn = program.one("aws:dynamodb/table:Table").state["arn"]
+    sender = program.one("aws:sesv2/emailIdentity:EmailIdentity").inputs["emailIdentity"]
+    if "@" not in sender:  # a domain identity: the sender is an address of it
+        sender = f"no-reply@{sender}"
     for name, document in documents:
         for statement in document["Statement"]:
             assert statement["Effect"] == "Allow", name
@@ -46,11 +61,29 @@ def test_no_wildcard_action_and_no_wildcard_ses_resource(program: Program) -> No
                 assert not action.endswith(":*"), f"{name}: service-wide action {action}"
             resources = _as_list(statement.get("Resource", []))
             if any(a.startswith("ses:") for a in actions):
+                # The SES sandbox authorizes each verified recipient's identity too, so the
+                # send right covers identity/* of this account and region: then it must be
+                # pinned to the sender, or any identity could be used as From.
+                assert set(actions) <= {"ses:SendEmail", "ses:SendRawEmail"}, (name, actions)
+                assert statement.get("Condition") == {
+                    "StringEquals": {"ses:FromAddress": sender}
+                }, f"{name}: an SES send without ses:FromAddress pinned to {sender}"
                 assert resources, name
                 for resource in resources:
-                    assert "*" not in resource, f"{name}: wildcard SES resource {resource}"
-                    assert resource.startswith("arn:aws:ses:"), name
-                    assert ":identity/" in resource, name
+                    assert resource.startswith(f"arn:aws:ses:{REGION}:{ACCOUNT}:"), resource
+                    kind, _, rest = resource.split(":", 5)[5].partition("/")
+                    assert kind in {"identity", "configuration-set"}, resource
+                    assert rest == "*" if kind == "identity" else "*" not in rest, resource
+            if any(a.startswith("dynamodb:") for a in actions):
+                assert set(actions) <= {"dynamodb:GetItem", "dynamodb:PutItem"}, (
+                    f"{name}: DynamoDB actions beyond GetItem/PutItem: {actions}"
+                )
+                assert all("*" not in a for a in actions), f"{name}: wildcard {actions}"
+                assert resources == [table_arn], f"{name}: DynamoDB on {resources}"
+            for resource in resources:
+                if resource.startswith("arn:aws:dynamodb:"):
+                    assert "*" not in resource, f"{name}: wildcard DynamoDB resource {resource}"
+                    assert "/index/" not in resource, f"{name}: index ARN {resource}"
             if "*" in resources:
                 # Only the ECR login has no resource-level permission at all.
                 assert actions == ["ecr:GetAuthorizationToken"], (
@@ -58,14 +91,31 @@ def test_no_wildcard_action_and_no_wildcard_ses_resource(program: Program) -> No
                 )
 
 
-def test_ses_send_permission_is_held_by_the_two_mailing_triggers_only(program: Program) -> None:
-    senders = sorted(
-        name
-        for name, document in _all_policy_documents(program)
-        for statement in document["Statement"]
-        if any(a.startswith("ses:") for a in _as_list(statement["Action"]))
+def _holders(program: Program, service: str) -> list[str]:
+    """The policies with at least one statement allowing an action of this service."""
+    return sorted(
+        {
+            name
+            for name, document in _all_policy_documents(program)
+            for statement in document["Statement"]
+            if any(a.startswith(f"{service}:") for a in _as_list(statement["Action"]))
+        }
     )
-    assert senders == ["auth-create-auth-challenge", "auth-custom-message"]
+
+
+def test_ses_send_permission_is_held_by_the_two_mailing_triggers_only(program: Program) -> None:
+    # Custom message only rewrites Cognito's own emails; Cognito sends them itself.
+    assert _holders(program, "ses") == ["auth-create-auth-challenge", "auth-verify-auth-challenge"]
+
+
+def test_the_limits_table_is_used_by_the_four_counting_triggers_only(program: Program) -> None:
+    assert _holders(program, "dynamodb") == [
+        "auth-create-auth-challenge",
+        "auth-post-authentication",
+        "auth-post-confirmation",
+        "auth-verify-auth-challenge",
+    ]
+    assert _holders(program, "kms") == [], "the AWS managed key needs no KMS statement"
 
 
 def _taggable(resource: Resource) -> bool:
@@ -97,13 +147,16 @@ def test_every_taggable_resource_is_tagged_with_project_and_stack(program: Progr
         "aws:secretsmanager/secretVersion:SecretVersion",
         "aws:cognito/userPoolClient:UserPoolClient",
         "aws:appautoscaling/policy:Policy",
+        "aws:cloudwatch/dashboard:Dashboard",
+        "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+        "aws:sns/topicSubscription:TopicSubscription",
     }
 
 
 def test_every_resource_is_a_child_of_its_component(program: Program) -> None:
     components = [r for r in program.resources if r.typ.startswith(COMPONENT_PREFIX)]
     assert sorted(c.typ for c in components) == [
-        f"{COMPONENT_PREFIX}{kind}" for kind in ("Auth", "Email", "Network", "Web")
+        f"{COMPONENT_PREFIX}{kind}" for kind in ("Auth", "Email", "Network", "Operations", "Web")
     ]
     for component in components:
         assert component.parent_type == "pulumi:pulumi:Stack"
@@ -111,6 +164,7 @@ def test_every_resource_is_a_child_of_its_component(program: Program) -> None:
         "aws:ec2/": "Network",
         "aws:sesv2/": "Email",
         "aws:cognito/": "Auth",
+        "aws:dynamodb/": "Auth",
         "aws:lambda/": "Auth",
         "aws:ecs/": "Web",
         "aws:lb/": "Web",
@@ -118,6 +172,10 @@ def test_every_resource_is_a_child_of_its_component(program: Program) -> None:
         "aws:vpc/": "Web",
         "aws:appautoscaling/": "Web",
         "aws:secretsmanager/": "Web",
+        "aws:cloudfront/": "Web",
+        "aws:sns/": "Operations",
+        "aws:cloudwatch/metricAlarm": "Operations",
+        "aws:cloudwatch/dashboard": "Operations",
         "docker-build:": "Web",
     }
     for resource in program.resources:
@@ -140,10 +198,46 @@ def test_the_storage_secret_appears_nowhere_in_the_clear(program: Program) -> No
     assert RANDOM_PASSWORD not in json.dumps(program.exports, default=str)
 
 
+def _plain_occurrences(value: Any, needle: str) -> int:
+    """How often `needle` appears in a recorded input outside a secret-marked value."""
+    is_secret, plain = unsecret(value)
+    if is_secret:
+        return 0
+    if isinstance(plain, dict):
+        return sum(_plain_occurrences(v, needle) for v in plain.values())
+    if isinstance(plain, list):
+        return sum(_plain_occurrences(v, needle) for v in plain)
+    return int(needle in str(plain))
+
+
+def test_the_origin_secret_is_always_marked_secret(program: Program) -> None:
+    """CloudFront's header value sits in the distribution and the listener rule, always secret."""
+    holders = [r for r in program.resources if ORIGIN_SECRET in json.dumps(r.inputs, default=str)]
+    if program.one("aws:lb/loadBalancer:LoadBalancer") and not program.of_type(
+        "aws:cloudfront/distribution:Distribution"
+    ):
+        assert holders == [], "no CloudFront, no origin secret"
+        return
+    assert {r.typ for r in holders} == {
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "aws:cloudfront/distribution:Distribution",
+        "aws:lb/listenerRule:ListenerRule",
+    }
+    for resource in holders:
+        assert _plain_occurrences(resource.inputs, ORIGIN_SECRET) == 0, resource.urn
+    assert ORIGIN_SECRET not in json.dumps(program.exports, default=str)
+
+
 def test_outputs(program: Program) -> None:
     exports = program.exports
     alb = program.one("aws:lb/loadBalancer:LoadBalancer")
-    assert exports["url"].endswith(alb.state["dnsName"])
+    cdn = program.of_type("aws:cloudfront/distribution:Distribution")
+    front = cdn[0].state["domainName"] if cdn else alb.state["dnsName"]
+    assert exports["url"] == f"https://{front}"
+    assert exports["alarmTopicArn"] == program.one("aws:sns/topic:Topic").state["arn"]
+    assert (
+        exports["dashboardName"] == f"{PROJECT}-{exports['logGroupNames']['webapp'].split('/')[2]}"
+    )
     assert exports["userPoolId"] == program.one("aws:cognito/userPool:UserPool").state["id"]
     assert (
         exports["userPoolClientId"]
@@ -151,6 +245,23 @@ def test_outputs(program: Program) -> None:
     )
     assert exports["region"] == "eu-west-1"
     assert exports["senderVerificationStatus"] == "PENDING"
-    groups = {g.inputs["name"] for g in program.of_type("aws:cloudwatch/logGroup:LogGroup")}
-    assert set(exports["logGroupNames"].values()) == groups
-    assert len(groups) == 6
+    groups = {g.state["name"] for g in program.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    insights = {g for g in groups if g.startswith("/aws/ecs/containerinsights/")}
+    assert len(insights) == 1
+    assert set(exports["logGroupNames"].values()) == groups - insights
+    assert len(groups) == 8, "the web app, six triggers and Container Insights"
+    assert exports["limitsTableName"] == program.one("aws:dynamodb/table:Table").state["name"]
+
+
+def test_every_trust_policy_admits_its_service_for_this_account_only(program: Program) -> None:
+    """aws:SourceAccount: Lambda and ECS assume these roles only on behalf of this account."""
+    roles = program.of_type("aws:iam/role:Role")
+    assert len(roles) == 8, "six triggers, the ECS execution role and the task role"
+    for role in roles:
+        document = json.loads(role.inputs["assumeRolePolicy"])
+        for statement in document["Statement"]:
+            assert statement["Action"] == "sts:AssumeRole", role.name
+            assert set(statement["Principal"]) == {"Service"}, role.name
+            assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}, (
+                role.name
+            )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from infra_harness import (
+    PREFIX_LIST_ID,
     PROJECT,
     RANDOM_PASSWORD,
     REGION,
@@ -122,12 +123,12 @@ def test_task_definition_environment_secret_and_logs(stack: str) -> None:
         "CLIENT_ID": program.one("aws:cognito/userPoolClient:UserPoolClient").state["id"],
         "AWS_REGION": REGION,
         APP_NAME.env: login.triggers.app_name,
-        "COOKIE_SECURE": {"dev": "false", "prod": "true"}[stack],
+        "COOKIE_SECURE": "true",  # every stack is HTTPS (CloudFront or the ALB's certificate)
         **pool_settings_to_env(login.pool),
     }
-    secret = program.one("aws:secretsmanager/secret:Secret")
+    secret = program.one("aws:secretsmanager/secret:Secret", "web-storage-secret")
     assert container["secrets"] == [{"name": "STORAGE_SECRET", "valueFrom": secret.state["arn"]}]
-    version = program.one("aws:secretsmanager/secretVersion:SecretVersion")
+    version = program.one("aws:secretsmanager/secretVersion:SecretVersion", "web-storage-secret")
     assert version.inputs["secretId"] == secret.state["id"]
     assert unsecret(version.inputs["secretString"]) == (True, RANDOM_PASSWORD), (
         "kept secret in state"
@@ -140,11 +141,19 @@ def test_task_definition_environment_secret_and_logs(stack: str) -> None:
     logs = container["logConfiguration"]
     group = program.one("aws:cloudwatch/logGroup:LogGroup", "web-logs")
     assert logs["logDriver"] == "awslogs"
-    assert logs["options"]["awslogs-group"] == group.inputs["name"]
+    assert logs["options"]["awslogs-group"] == group.state["name"]
+    assert "name" not in group.inputs, "a prefix: a replacement must not collide"
     assert logs["options"]["awslogs-region"] == REGION
     assert group.inputs["retentionInDays"] == {"dev": 7, "prod": 90}[stack]
     cluster = program.one("aws:ecs/cluster:Cluster")
     assert cluster.inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
+    # Container Insights' own group, with retention, owned (and destroyed) by the stack.
+    insights = program.one("aws:cloudwatch/logGroup:LogGroup", "web-insights")
+    assert insights.inputs["name"] == (
+        f"/aws/ecs/containerinsights/{cluster.state['name']}/performance"
+    )
+    assert insights.inputs["retentionInDays"] == group.inputs["retentionInDays"]
+    assert cluster.urn in insights.dependencies
 
 
 def test_execution_role_pulls_logs_and_reads_exactly_that_secret(stack: str) -> None:
@@ -154,7 +163,7 @@ def test_execution_role_pulls_logs_and_reads_exactly_that_secret(stack: str) -> 
     policy = next(doc for r, doc in program.policies() if r.inputs["role"] == execution.state["id"])
     repo = program.one("aws:ecr/repository:Repository")
     group = program.one("aws:cloudwatch/logGroup:LogGroup", "web-logs")
-    secret = program.one("aws:secretsmanager/secret:Secret")
+    secret = program.one("aws:secretsmanager/secret:Secret", "web-storage-secret")
     assert policy["Statement"] == [
         {
             "Sid": "EcrLogin",
@@ -219,6 +228,7 @@ def test_service_network_and_deployment(stack: str) -> None:
         }
     ]
     assert inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert inputs["waitForSteadyState"] is True, "a crashing task must fail `pulumi up`"
     assert inputs["healthCheckGracePeriodSeconds"] >= 30
     assert inputs["launchType"] == "FARGATE"
     assert inputs["desiredCount"] == {"dev": 1, "prod": 2}[stack]
@@ -296,12 +306,25 @@ def test_load_balancer_target_group_and_listeners(stack: str) -> None:
         assert program.exports["url"] == f"https://{dns}"
         assert "warning" not in program.exports
     else:
+        # No certificate: CloudFront serves HTTPS; the ALB forwards only CloudFront's requests.
         assert set(listeners) == {80}
         assert listeners[80]["protocol"] == "HTTP"
-        assert listeners[80]["defaultActions"] == forward
+        assert listeners[80]["defaultActions"] == [
+            {
+                "type": "fixed-response",
+                "fixedResponse": {
+                    "contentType": "text/plain",
+                    "messageBody": "Forbidden",
+                    "statusCode": "403",
+                },
+            }
+        ], "a request without CloudFront's header is refused"
         assert "certificateArn" not in listeners[80]
-        assert program.exports["url"] == f"http://{dns}"
-        assert "not for production" in program.exports["warning"]
+        rule = program.one("aws:lb/listenerRule:ListenerRule").inputs
+        assert rule["actions"] == forward
+        assert program.exports["url"] == "https://d111111abcdef8.cloudfront.net"
+    assert "warning" not in program.exports, "no stack serves plain HTTP any more"
+    assert all(str(url).startswith("https://") for url in [program.exports["url"]])
 
 
 def test_security_group_chain(stack: str) -> None:
@@ -321,10 +344,19 @@ def test_security_group_chain(stack: str) -> None:
         ]
 
     alb_in = rules(INGRESS, alb_sg)
-    assert sorted((r["fromPort"], r["toPort"], r["ipProtocol"], r["cidrIpv4"]) for r in alb_in) == [
-        (80, 80, "tcp", "0.0.0.0/0"),
-        (443, 443, "tcp", "0.0.0.0/0"),
-    ]
+    if stack == "prod":
+        assert sorted(
+            (r["fromPort"], r["toPort"], r["ipProtocol"], r["cidrIpv4"]) for r in alb_in
+        ) == [(80, 80, "tcp", "0.0.0.0/0"), (443, 443, "tcp", "0.0.0.0/0")]
+    else:
+        # Only CloudFront's origin-facing addresses reach the ALB, and only on port 80.
+        assert [
+            (r["fromPort"], r["toPort"], r["ipProtocol"], r["prefixListId"]) for r in alb_in
+        ] == [(80, 80, "tcp", PREFIX_LIST_ID)]
+        assert "cidrIpv4" not in alb_in[0]
+        assert "cidrIpv6" not in alb_in[0]
+        lookups = [a for t, a in program.calls if t.endswith("getManagedPrefixList")]
+        assert lookups == [{"name": "com.amazonaws.global.cloudfront.origin-facing"}]
     service_in = rules(INGRESS, service_sg)
     assert len(service_in) == 1
     assert service_in[0]["referencedSecurityGroupId"] == alb_sg.state["id"]

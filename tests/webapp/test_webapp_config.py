@@ -12,7 +12,12 @@ from webapp.config import (
     mode_from_env,
 )
 
-COGNITO = {"USER_POOL_ID": "eu-west-1_abc", "CLIENT_ID": "client", "AWS_REGION": "eu-west-1"}
+COGNITO = {
+    "USER_POOL_ID": "eu-west-1_abc",
+    "CLIENT_ID": "client",
+    "AWS_REGION": "eu-west-1",
+    "TRUSTED_HOSTS": "login.example.com",
+}
 
 
 def test_no_cognito_variables_means_local_mode_with_a_random_secret() -> None:

@@ -110,6 +110,7 @@ def test_app_starts_in_cognito_mode_without_moto_or_the_emulator(tmp_path: Path)
         "CLIENT_ID": "example-client",
         "AWS_REGION": "eu-west-1",
         "STORAGE_SECRET": "s" * 40,
+        "TRUSTED_HOSTS": "login.example.com",
     }
     result = subprocess.run(
         [sys.executable, "-c", script],

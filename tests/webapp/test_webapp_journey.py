@@ -51,7 +51,9 @@ async def test_dashboard_requires_sign_in_and_comes_back_afterwards(user: User) 
     await see(user, "Enter your sign-in code")
     await enter_code(user, await latest_code(user, email, 2))
     await see(user, "You are signed in.")
-    assert user.back_history[-1] == "/?tab=details"
+    # Collected under a new session id, then on to the page asked for.
+    assert user.back_history[-1].startswith("/session/rotate?handoff=")
+    assert user.back_history[-1].endswith("&next=%2F%3Ftab%3Ddetails")
 
 
 async def test_open_redirects_are_ignored_after_sign_in(user: User) -> None:
@@ -66,8 +68,9 @@ async def test_open_redirects_are_ignored_after_sign_in(user: User) -> None:
         count = len(await mailbox(user, email))
         await enter_code(user, await latest_code(user, email, count))
         await see(user, "You are signed in.")
-        # shown in place at "/": the attack target was never opened
+        # on to "/": the attack target was never opened, nor passed on
         assert attack not in user.back_history
+        assert user.back_history[-1].endswith("&next=%2F")
         assert all(path.startswith("/") and not path.startswith("//") for path in user.back_history)
         press(user, "signout")
         await see(user, "You have signed out.")

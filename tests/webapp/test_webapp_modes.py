@@ -18,6 +18,7 @@ def cognito_mode(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("STORAGE_SECRET", "a-test-secret-that-is-long-enough-0123456789")
     monkeypatch.setenv("COOKIE_SECURE", "false")  # the simulated browser talks plain http
+    monkeypatch.setenv("TRUSTED_HOSTS", "test")  # the simulated browser's host
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def unreachable_cognito(monkeypatch: pytest.MonkeyPatch) -> None:
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
         "STORAGE_SECRET": "another-test-secret-long-enough-0123456789",
         "COOKIE_SECURE": "false",
+        "TRUSTED_HOSTS": "test",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_MAX_ATTEMPTS": "1",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from nicegui import app
 from nicegui.storage import Storage
 from nicegui.testing import User
 from webapp_journey import (
+    change_stored_flow,
     enter_code,
     latest_code,
     new_email,
@@ -55,15 +55,12 @@ async def test_tokens_are_never_stored_on_disk_nor_rendered(user: User) -> None:
     email = new_email()
     await register_account(user, email)
     await sign_in_fully(user, email)
-    assert len(deps().vault) >= 1  # signed in: the tokens exist, in memory
-    record = json.dumps(stored_flow(email))
-    assert "signed_in" in record
-    assert not JWT.search(record)
-    assert (
-        "tokens" not in json.loads(record)["flow"] or json.loads(record)["flow"]["tokens"] is None
-    )
+    record = stored_flow(email)
+    assert record["flow"]["step"] == "signed_in"
+    assert JWT.search(json.dumps(record["flow"]["tokens"]))  # the tokens exist, in memory
     for path in Storage.path.glob("*.json"):
         assert not JWT.search(path.read_text(encoding="utf-8")), path
+    assert not list(Storage.path.glob("storage-user-*.json")), "no per-browser file is written"
     page = await user.http_client.get("/")
     assert "You are signed in." in page.text
     assert not JWT.search(page.text)
@@ -74,40 +71,31 @@ async def test_tokens_about_to_expire_are_refreshed_on_page_load(user: User) -> 
     email = new_email()
     await register_account(user, email)
     await sign_in_fully(user, email)
-    vault = deps().vault
-    (browser_id,) = [key for key in vault._items if vault.get(key) is not None][-1:]
-    old = vault.get(browser_id)
-    vault.put(browser_id, dataclasses.replace(old, expires_at=old.expires_at - 3500))
+    old = stored_flow(email)["flow"]["tokens"]
+    change_stored_flow(email, tokens={**old, "expires_at": old["expires_at"] - 3500})
     await user.open("/")
     await see(user, "You are signed in.")
-    new = vault.get(browser_id)
-    assert new.id_token != old.id_token
-    assert new.refresh_token == old.refresh_token
-    assert new.expires_at > old.expires_at - 3500
+    new = stored_flow(email)["flow"]["tokens"]
+    assert new["id_token"] != old["id_token"]
+    assert new["refresh_token"] == old["refresh_token"]
+    assert new["expires_at"] > old["expires_at"] - 3500
 
 
 async def test_ended_session_goes_back_to_sign_in_with_an_explanation(user: User) -> None:
     email = new_email()
     await register_account(user, email)
     await sign_in_fully(user, email)
-    storage = stored_flow(email)
-    flow = dict(storage["flow"])
-    flow["session_ends_at"] = 1.0
-    storage["flow"] = flow
+    change_stored_flow(email, session_ends_at=1.0)
     await user.open("/")
     await see(user, "Your session has expired. Please sign in again.")
     await user.should_not_see("You are signed in.")
 
 
-async def test_lost_tokens_mean_signed_out(user: User) -> None:
+async def test_a_record_without_its_tokens_means_signed_out(user: User) -> None:
     email = new_email()
     await register_account(user, email)
     await sign_in_fully(user, email)
-    vault = deps().vault
-    for key in list(vault._items):
-        vault.put(
-            key, None
-        )  # as after a restart: the disk state says signed in, memory has nothing
+    change_stored_flow(email, tokens=None)  # a damaged record: identity kept, tokens gone
     await user.open("/")
     await see(user, "Your session ended. Please sign in again.")
     await user.should_not_see("You are signed in.")

@@ -58,26 +58,38 @@ def advance_clock(seconds: float) -> None:
     local_stack().clock.advance(seconds)  # type: ignore[attr-defined]
 
 
-def stored_flow(email: str) -> dict[str, Any]:
-    """The FlowState record the app keeps for the browser signing in as `email`."""
+def stored_record(email: str) -> tuple[str, dict[str, Any]]:
+    """(browser id, record) the app keeps for the browser signing in as `email`."""
     from nicegui import app
 
-    for storage in app.storage._users.values():
-        flow = storage.get("flow")
+    store = app.state.webapp.store
+    for browser, record in store.records().items():
+        flow = record.get("flow")
         if isinstance(flow, dict) and flow.get("email") == email:
-            return storage  # type: ignore[no-any-return]
+            return browser, record
     raise AssertionError(f"no stored state for {email}")
+
+
+def stored_flow(email: str) -> dict[str, Any]:
+    """The record of the browser signing in as `email` (its "flow" is the FlowState)."""
+    return stored_record(email)[1]
+
+
+def change_stored_flow(email: str, **changes: Any) -> None:
+    """Rewrite fields of that browser's FlowState (what a page would read next)."""
+    from nicegui import app
+
+    browser, record = stored_record(email)
+    record["flow"] = {**record["flow"], **changes}
+    app.state.webapp.store.overwrite(browser, record)
 
 
 def age_stored_challenge(email: str, seconds: float) -> None:
     """Pretend the code arrived `seconds` earlier (the page's resend cooldown counts from it)."""
-    storage = stored_flow(email)
-    flow = dict(storage["flow"])
-    challenge = dict(flow["challenge"])
+    challenge = dict(stored_flow(email)["flow"]["challenge"])
     challenge["received_at"] -= seconds
     challenge["session_expires_at"] -= seconds
-    flow["challenge"] = challenge
-    storage["flow"] = flow
+    change_stored_flow(email, challenge=challenge)
 
 
 def type_into(user: User, marker: str, text: str) -> None:

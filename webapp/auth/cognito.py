@@ -108,16 +108,17 @@ class CognitoGateway:
     # --- sign-up -------------------------------------------------------------------------
 
     def sign_up(self, email: str, password: str, locale: str) -> Response:
-        """Register an account (email is the username); Cognito emails a confirmation code."""
-        attributes = [{"Name": "email", "Value": email}]
+        """Register an account; Cognito emails a confirmation code.
+
+        The email goes only as the Username: the pool's username attribute is the email, so
+        Cognito stores it from there, and the app client may not write `email` (an access token
+        must not be able to move the one-time codes to another address). Sending it as an
+        attribute too would be refused ("A client attempted to write unauthorized attribute").
+        """
+        fields: dict[str, Any] = {"Password": password, "ClientMetadata": _metadata(locale)}
         if locale in SUPPORTED_LOCALES:  # the triggers' fallback when a call carries no locale
-            attributes.append({"Name": "locale", "Value": locale})
-        kwargs = self._user_request(
-            email,
-            Password=password,
-            UserAttributes=attributes,
-            ClientMetadata=_metadata(locale),
-        )
+            fields["UserAttributes"] = [{"Name": "locale", "Value": locale}]
+        kwargs = self._user_request(email, **fields)
         return self._call(Operation.SIGN_UP, lambda: self._client.sign_up(**kwargs))
 
     def confirm_sign_up(self, email: str, code: str, locale: str = "en") -> Response:

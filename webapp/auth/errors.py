@@ -34,6 +34,10 @@ class AuthErrorKind(StrEnum):
     ALREADY_CONFIRMED = "already_confirmed"
     NETWORK = "network"
     SERVICE = "service"  # trigger failure, configuration problem, anything unexpected
+    # Password right, but the account's code limits refused a code (`until` says how long):
+    # wrong codes locked it, the hourly cap was reached, or other sign-ins hold the budget.
+    CODES_BLOCKED = "codes_blocked"
+    CODES_UNAVAILABLE = "codes_unavailable"  # the limits store was unreachable: try again later
 
 
 class Operation(StrEnum):
@@ -56,12 +60,19 @@ class AuthError(Exception):
     """A user-facing failure. Its message names only the kind and the call: never a secret."""
 
     def __init__(
-        self, kind: AuthErrorKind, operation: str = "", code: str = "", detail: str = ""
+        self,
+        kind: AuthErrorKind,
+        operation: str = "",
+        code: str = "",
+        detail: str = "",
+        *,
+        until: float | None = None,
     ) -> None:
         self.kind = kind
         self.operation = operation
         self.code = code  # Cognito's exception name, safe to log
         self.detail = detail  # a fixed phrase chosen by this package, never user or token data
+        self.until = until  # when the situation ends (epoch seconds), if the server said
         where = f" during {operation}" if operation else ""
         why = f": {detail}" if detail else ""
         super().__init__(f"{kind.value}{where}{why}")
@@ -99,6 +110,10 @@ _CONFIG_MARKERS: Final = ("not configured", "not enabled for the client", "auth 
 def _not_authorized(message: str, operation: str) -> AuthErrorKind:
     text = message.lower()
     if "password attempts exceeded" in text:
+        # Cognito locks out only existing accounts: "too many attempts" would confirm that the
+        # address is registered, so at sign-in it reads like any wrong password.
+        if operation in _SIGN_IN_OPERATIONS:
+            return AuthErrorKind.INVALID_CREDENTIALS
         return AuthErrorKind.TOO_MANY_ATTEMPTS
     if "disabled" in text:
         return AuthErrorKind.USER_DISABLED

@@ -11,9 +11,7 @@ with a `notice` explaining why. The decisions themselves live in the pure `state
 from __future__ import annotations
 
 import contextlib
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -23,6 +21,7 @@ from webapp.auth import srp
 from webapp.auth.cognito import CognitoGateway
 from webapp.auth.environment import config_from_env
 from webapp.auth.errors import AuthError, AuthErrorKind
+from webapp.auth.inputs import clean_code, email_problem, password_problem
 from webapp.auth.passwords import password_problems, password_rules
 from webapp.auth.state import (
     CodeChallenge,
@@ -43,6 +42,7 @@ from webapp.auth.state import (
     with_notice,
 )
 from webapp.auth.state import is_signed_in as state_is_signed_in
+from webapp.auth.timing import ResponseTimer
 from webapp.auth.tokens import Identity, TokenVerifier
 
 __all__ = [
@@ -63,7 +63,6 @@ __all__ = [
 
 Clock = Callable[[], float]
 
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RESEND_ANSWER: Final = "resend"
 # Errors that end the code step: the Cognito session cannot be used any more.
 _SESSION_ENDING: Final = frozenset(
@@ -82,6 +81,10 @@ _FORGOT_PASSWORD_SILENT: Final = frozenset(
         AuthErrorKind.USER_DISABLED,
     }
 )
+# ResendConfirmationCode answers these only for confirmed or unknown accounts: say "sent".
+_RESEND_SILENT: Final = frozenset(
+    {AuthErrorKind.ALREADY_CONFIRMED, AuthErrorKind.INVALID_CREDENTIALS}
+)
 _TRANSIENT: Final = frozenset(
     {AuthErrorKind.NETWORK, AuthErrorKind.THROTTLED, AuthErrorKind.SERVICE}
 )
@@ -93,15 +96,31 @@ def normalize_email(email: str) -> str:
 
 
 def _checked_email(email: str) -> str:
-    normalized = normalize_email(email)
-    if not _EMAIL.match(normalized):
+    """Bounded and checked before any call (webapp/auth/inputs.py), then normalized."""
+    if email_problem(email) is not None:
         raise AuthError(AuthErrorKind.INVALID_PARAMETER, "email check")
-    return normalized
+    return normalize_email(email)
 
 
-def clean_code(code: str) -> str:
-    """A typed code as ASCII digits: spaces dropped, full-width digits (Japanese IMEs) folded."""
-    return "".join(unicodedata.normalize("NFKC", code).split())
+# Public challenge parameters of a round in which the account's limits refused a code
+# (functions/code_rounds.py BLOCKED_PARAMETER / BLOCKED_UNTIL_PARAMETER).
+BLOCKED_PARAMETER: Final = "blocked"
+BLOCKED_UNTIL_PARAMETER: Final = "blocked_until"
+_UNAVAILABLE_REASON: Final = "unavailable"
+
+
+def codes_refusal(parameters: Mapping[str, str]) -> AuthError | None:
+    """The error to show when the code round carries no code, else None."""
+    reason = parameters.get(BLOCKED_PARAMETER)
+    if not reason:
+        return None
+    if reason == _UNAVAILABLE_REASON:
+        return AuthError(AuthErrorKind.CODES_UNAVAILABLE, "CreateAuthChallenge", detail=reason)
+    try:
+        until: float | None = float(parameters.get(BLOCKED_UNTIL_PARAMETER, "")) or None
+    except ValueError:
+        until = None
+    return AuthError(AuthErrorKind.CODES_BLOCKED, "CreateAuthChallenge", detail=reason, until=until)
 
 
 def _unexpected(operation: str) -> AuthError:
@@ -128,6 +147,7 @@ class AuthFlow:
         self._clock = clock
         self._srp_private_bits = srp_private_bits
         self._srp_powmod = srp_powmod
+        self.sign_up_timer = ResponseTimer()
 
     def now(self) -> float:
         return self._clock()
@@ -137,7 +157,7 @@ class AuthFlow:
     def sign_in(self, state: FlowState, email: str, password: str, locale: str) -> FlowState:
         """Prove the password with SRP; Cognito then emails a code and we wait for it."""
         address = _checked_email(email)
-        if not password:
+        if password_problem(password) is not None:
             raise AuthError(AuthErrorKind.INVALID_CREDENTIALS, "password check")
         ephemeral = srp.new_ephemeral(self._srp_private_bits, self._srp_powmod)
         try:
@@ -166,6 +186,9 @@ class AuthFlow:
             # Never accept tokens without the emailed code (a Define trigger gone wrong).
             raise _unexpected("PASSWORD_VERIFIER")
         parameters: Mapping[str, str] = answered.get("ChallengeParameters", {})
+        refusal = codes_refusal(parameters)
+        if refusal is not None:
+            raise refusal
         return code_step(
             state,
             email=address,
@@ -267,17 +290,32 @@ class AuthFlow:
     # --- sign-up ------------------------------------------------------------------------------
 
     def sign_up(self, state: FlowState, email: str, password: str, locale: str) -> FlowState:
-        """Create the account; Cognito emails a confirmation code."""
+        """Create the account; Cognito emails a confirmation code.
+
+        A taken address reads exactly like a new one, and takes as long: the page always says
+        "if this address can be used, we sent a code", so sign-up cannot tell anyone whether an
+        account exists (the owner of a taken address can sign in or reset the password).
+        """
         address = _checked_email(email)
         if password_problems(password, self.pool.password):
             raise AuthError(AuthErrorKind.INVALID_PASSWORD, "password check")
-        result = self.gateway.sign_up(address, password, locale)
-        if result.get("UserConfirmed"):
-            return at_step(state, Step.SIGN_IN, address, Notice.CONFIRMED)
+        started = time.perf_counter()
+        try:
+            self.gateway.sign_up(address, password, locale)
+        except AuthError as error:
+            if error.kind not in (AuthErrorKind.USERNAME_EXISTS, AuthErrorKind.ALIAS_EXISTS):
+                raise
+            self.sign_up_timer.hold(started)
+        else:
+            self.sign_up_timer.record(time.perf_counter() - started)
         return at_step(state, Step.CONFIRM_SIGN_UP, address, Notice.SIGN_UP_CODE_SENT)
 
     def confirm_sign_up(self, state: FlowState, code: str) -> FlowState:
-        """Check the sign-up code; the user then signs in (email kept)."""
+        """Check the sign-up code; the user then signs in (email kept).
+
+        "Already confirmed" is answered only for registered addresses, so it reads as a wrong
+        code, as an unknown address does.
+        """
         address = _checked_email(state.email)
         answer = clean_code(code)
         if not answer:
@@ -286,18 +324,20 @@ class AuthFlow:
             self.gateway.confirm_sign_up(address, answer)
         except AuthError as error:
             if error.kind == AuthErrorKind.ALREADY_CONFIRMED:
-                return at_step(state, Step.SIGN_IN, address, AuthErrorKind.ALREADY_CONFIRMED)
+                raise AuthError(AuthErrorKind.CODE_MISMATCH, "ConfirmSignUp") from None
             raise
         return at_step(state, Step.SIGN_IN, address, Notice.CONFIRMED)
 
     def resend_sign_up_code(self, state: FlowState, locale: str) -> FlowState:
+        """Another sign-up code; the same answer for new, confirmed and unknown addresses."""
         address = _checked_email(state.email)
         try:
             self.gateway.resend_confirmation_code(address, locale)
         except AuthError as error:
-            if error.kind == AuthErrorKind.ALREADY_CONFIRMED:
-                return at_step(state, Step.SIGN_IN, address, AuthErrorKind.ALREADY_CONFIRMED)
-            if error.kind != AuthErrorKind.INVALID_CREDENTIALS:  # unknown account: say sent
+            if error.kind not in (
+                AuthErrorKind.ALREADY_CONFIRMED,
+                AuthErrorKind.INVALID_CREDENTIALS,
+            ):
                 raise
         return at_step(state, Step.CONFIRM_SIGN_UP, address, Notice.SIGN_UP_CODE_SENT)
 

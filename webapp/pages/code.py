@@ -21,6 +21,7 @@ from webapp.pages.common import (
     call_flow,
     check_code,
     code_input,
+    finish_sign_in,
     frame,
     go_to_step,
     open_page,
@@ -81,15 +82,22 @@ class CodeForm:
         self.busy = True
         try:
             state = await call_flow(
-                self.page, self.errors, [self.verify, self.resend, self.cancel], call
+                self.page,
+                self.errors,
+                [self.verify, self.resend, self.cancel],
+                call,
+                limit="code",
+                account=self.page.state.email,
             )
         finally:
             self.busy = False
             self.tick()
         if state is not None:
             self.timer.cancel()  # this form is replaced or left
-            self.page.save(state)
-            go_to_step(state, self.page, self.view)
+            if state.step == Step.SIGNED_IN:
+                await finish_sign_in(self.page, state)
+            elif await self.page.save(state):
+                go_to_step(state, self.page, self.view)
 
     async def submit(self) -> None:
         problem = check_code(self.page, self.code.value)
@@ -110,7 +118,7 @@ class CodeForm:
         await self._run(lambda: self.flow.cancel(page.state))
 
 
-def render_code_step(page: Page, view: View) -> None:
+async def render_code_step(page: Page, view: View) -> None:
     """The code form for the pending sign-in, into `view` (a fresh page or in place)."""
     challenge = page.state.challenge
     if challenge is None:  # pragma: no cover - callers check the step first
@@ -119,7 +127,7 @@ def render_code_step(page: Page, view: View) -> None:
     with view.body:
         destination = mask_email(challenge.destination or page.state.email)
         ui.label(page.t("code_intro", length=challenge.code_length, destination=destination))
-        show_notice(page)
+        await show_notice(page)
         CodeForm(page, challenge, view)
 
 
@@ -129,12 +137,12 @@ IN_PLACE[Step.CODE] = render_code_step
 def register(deps: Deps) -> None:
     @ui.page("/code")
     async def code_page(request: Request) -> Response | None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         current = expire_stale(page.state, deps.flow.now())
         if current is not page.state:
-            page.save(current)
+            await page.save(current)
         if current.step != Step.CODE or current.challenge is None:
             return RedirectResponse(STEP_PATHS.get(current.step, "/signin"), status_code=303)
         with frame(page, "code_title", request) as view:
-            render_code_step(page, view)
+            await render_code_step(page, view)
         return None

@@ -6,28 +6,40 @@ one process, as NiceGUI's test fixture does for each test.
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import re
+import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Final
+from typing import Final
 from urllib.parse import quote
 
-from nicegui import app, context, run, ui
+from nicegui import context, run, ui
 from nicegui.language import Language
 from starlette.requests import Request
 
 from webapp.auth.errors import AuthError
 from webapp.auth.flow import AuthFlow, FlowState, Step
+from webapp.auth.inputs import (
+    MAX_CODE_CHARS,
+    MAX_EMAIL_CHARS,
+    MAX_PASSWORD_CHARS,
+    InputProblem,
+    code_problem,
+    email_problem,
+    password_problem,
+)
+from webapp.browser_store import BrowserStore, MemoryBrowserStore, StoreUnavailable
+from webapp.client_ip import UNKNOWN, client_ip
 from webapp.config import AppConfig
 from webapp.i18n import LOCALE_NAMES, translate
 from webapp.local import Mailbox
 from webapp.messages import error_text, notice_key
+from webapp.rate_limits import DEFAULT_RULES, LimitsUnavailable, RateLimits
 from webapp.redirects import safe_redirect_target
-from webapp.session import REDIRECT_KEY, clear_notice, current_locale, load_state, save_state
-from webapp.vault import TokenVault
+from webapp.session import REDIRECT_KEY, BrowserSession, hand_off
 
 STEP_PATHS: Final = {
     Step.SIGN_IN: "/signin",
@@ -37,8 +49,6 @@ STEP_PATHS: Final = {
     Step.SIGNED_IN: "/",
 }
 QUASAR_LANGUAGES: Final[dict[str, Language]] = {"en": "en-US", "ja": "ja"}
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DIGITS: Final = re.compile(r"^[0-9]+$")
 
 
 @dataclass
@@ -47,28 +57,53 @@ class Deps:
 
     config: AppConfig
     flow: AuthFlow
-    vault: TokenVault[Any] = field(default_factory=TokenVault)
+    store: BrowserStore = field(default_factory=MemoryBrowserStore)
     mailbox: Mailbox | None = None
+    limits: RateLimits = field(
+        default_factory=lambda: RateLimits(DEFAULT_RULES, secrets.token_bytes(32))
+    )
 
 
 @dataclass
 class Page:
-    """The per-request view of a page: its locale and this browser's state."""
+    """The per-request view of a page: its locale and this browser's record and state."""
 
     deps: Deps
     locale: str
+    session: BrowserSession
     state: FlowState
+    client_ip: str = UNKNOWN
+    return_to: str | None = None  # where this page's own sign-in leads (never stored)
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.locale, **values)
 
-    def save(self, state: FlowState) -> None:
+    async def save(self, state: FlowState) -> bool:
+        """Keep the new state; False (and a message on the page) when the store is down."""
+        try:
+            await self.session.save_state(state)
+        except StoreUnavailable:
+            ui.notify(self.t("store_unavailable"), type="negative")
+            return False
         self.state = state
-        save_state(state, self.deps.vault)
+        return True
 
 
-def open_page(deps: Deps, request: Request) -> Page:
-    return Page(deps=deps, locale=current_locale(request), state=load_state(deps.vault))
+async def open_page(deps: Deps, request: Request) -> Page:
+    """This browser's record, read once; raises StoreUnavailable (a 503 page) when it cannot."""
+    session = await BrowserSession.open(deps.store, request)
+    address = client_ip(
+        request.headers.get("x-forwarded-for"),
+        request.client.host if request.client else None,
+        deps.config.trusted_proxy_hops,
+    )
+    return Page(
+        deps=deps,
+        locale=session.locale(request),
+        session=session,
+        state=session.state(),
+        client_ip=address,
+    )
 
 
 def language_link_target(locale: str, request: Request) -> str:
@@ -138,7 +173,7 @@ class View:
 
 # Steps that can replace the current content in place (filled by the modules that render them):
 # one page load and one socket connection less per step, which is most of a step's server cost.
-IN_PLACE: dict[Step, Callable[[Page, View], None]] = {}
+IN_PLACE: dict[Step, Callable[[Page, View], Awaitable[None]]] = {}
 
 
 @contextmanager
@@ -155,14 +190,15 @@ def frame(page: Page, title_key: str, request: Request) -> Iterator[View]:
             yield View(heading, body, root)
 
 
-def show_notice(page: Page) -> None:
+async def show_notice(page: Page) -> None:
     """Say once what the flow left to explain (e.g. why the sign-in restarted)."""
     found = notice_key(page.state.notice)
     if found is None:
         return
     key, is_error = found
     alert(page.t(key), error=is_error)
-    page.state = clear_notice(page.state, page.deps.vault)
+    with contextlib.suppress(StoreUnavailable):  # said again next time: harmless
+        page.state = await page.session.clear_notice(page.state)
 
 
 def alert(text: str, *, error: bool) -> ui.label:
@@ -188,8 +224,8 @@ class ErrorSlot:
 
 def email_input(page: Page, value: str = "", *, autofocus: bool = True) -> ui.input:
     field_ = ui.input(page.t("email_label"), value=value).props(
-        "type=email autocomplete=username inputmode=email outlined name=email"
-        + (" autofocus" if autofocus else "")
+        f"type=email autocomplete=username inputmode=email outlined name=email "
+        f"maxlength={MAX_EMAIL_CHARS}" + (" autofocus" if autofocus else "")
     )
     return field_.classes("w-full").mark("email")
 
@@ -203,35 +239,43 @@ def password_input(
     autofocus: bool = False,
 ) -> ui.input:
     field_ = ui.input(page.t(label_key), password=True, password_toggle_button=True).props(
-        f"autocomplete={autocomplete} outlined" + (" autofocus" if autofocus else "")
+        f"autocomplete={autocomplete} outlined maxlength={MAX_PASSWORD_CHARS}"
+        + (" autofocus" if autofocus else "")
     )
     return field_.classes("w-full").mark(marker)
 
 
 def code_input(page: Page, label_key: str, *, autofocus: bool = True) -> ui.input:
     field_ = ui.input(page.t(label_key)).props(
-        'autocomplete=one-time-code inputmode=numeric pattern="[0-9]*" outlined'
+        f"autocomplete=one-time-code inputmode=numeric outlined maxlength={MAX_CODE_CHARS}"
         + (" autofocus" if autofocus else "")
     )
     return field_.classes("w-full").mark("code")
 
 
+_PROBLEM_KEYS: Final = {
+    InputProblem.REQUIRED: "field_required",
+    InputProblem.TOO_LONG: "field_too_long",
+}
+
+
+def _message(page: Page, problem: str | None, invalid_key: str) -> str | None:
+    if problem is None:
+        return None
+    return page.t(_PROBLEM_KEYS.get(problem, invalid_key))
+
+
 def check_email(page: Page, value: str | None) -> str | None:
-    """None when acceptable, else the message to show (checked before any call)."""
-    if not (value or "").strip():
-        return page.t("field_required")
-    if not _EMAIL.match((value or "").strip()):
-        return page.t("email_invalid")
-    return None
+    """None when acceptable, else the message to show (checked before any call, bounded)."""
+    return _message(page, email_problem(value), "email_invalid")
+
+
+def check_password(page: Page, value: str | None) -> str | None:
+    return _message(page, password_problem(value), "field_required")
 
 
 def check_code(page: Page, value: str | None) -> str | None:
-    text = (value or "").strip()
-    if not text:
-        return page.t("field_required")
-    if not _DIGITS.match(text):
-        return page.t("code_invalid")
-    return None
+    return _message(page, code_problem(value), "code_invalid")
 
 
 def submit_on_enter(handler: Callable[[], Awaitable[None]], *fields: ui.input) -> None:
@@ -244,25 +288,58 @@ async def call_flow(
     errors: ErrorSlot,
     buttons: list[ui.button],
     call: Callable[[], FlowState],
+    *,
+    limit: str | None = None,
+    account: str | None = None,
 ) -> FlowState | None:
     """Run a blocking flow call off the event loop with the buttons busy; show an AuthError.
 
-    Returns the new state, or None after an error (the fields keep their values; the caller
-    clears secrets).
+    `limit` names the rate limit of the action (webapp/rate_limits.py), counted per client
+    address and per `account` before the call is made. Returns the new state, or None after an
+    error or a refusal (the fields keep their values; the caller clears secrets).
     """
     errors.clear()
     for button in buttons:
         button.props("loading")
         button.disable()
     try:
+        if limit is not None and not await _within_limits(page, errors, limit, account):
+            return None
         return await run.io_bound(call)
     except AuthError as error:
-        errors.show(error_text(error.kind, page.locale))
+        errors.show(error_text(error.kind, page.locale, until=error.until))
         return None
     finally:
         for button in buttons:
             button.props(remove="loading")
             button.enable()
+
+
+async def _within_limits(page: Page, errors: ErrorSlot, action: str, account: str | None) -> bool:
+    try:
+        allowed = await page.deps.limits.allow(action, page.client_ip, account)
+    except LimitsUnavailable:
+        errors.show(page.t("store_unavailable"))
+        return False
+    if not allowed:
+        errors.show(page.t("error_rate_limited"))
+    return allowed
+
+
+async def finish_sign_in(page: Page, state: FlowState) -> None:
+    """Signed in: collect the record under a new session id, then go where sign-in was asked.
+
+    Never in place: the session cookie must change (webapp/session.hand_off), and only an HTTP
+    response can change it.
+    """
+    target = safe_redirect_target(page.return_to or page.session.get(REDIRECT_KEY))
+    try:
+        url = await hand_off(page.session, state)
+    except StoreUnavailable:
+        ui.notify(page.t("store_unavailable"), type="negative")
+        return
+    page.state = state
+    ui.navigate.to(f"{url}&next={quote(target, safe='')}")
 
 
 def go_to_step(state: FlowState, page: Page | None = None, view: View | None = None) -> None:
@@ -271,15 +348,16 @@ def go_to_step(state: FlowState, page: Page | None = None, view: View | None = N
     Once signed in, the destination is where sign-in was asked from (validated again).
     """
     if state.step == Step.SIGNED_IN:
-        target = safe_redirect_target(app.storage.user.get(REDIRECT_KEY))
+        stored = page.session.get(REDIRECT_KEY) if page else None
+        target = safe_redirect_target((page.return_to if page else None) or stored)
     else:
         target = STEP_PATHS[state.step]
     render = IN_PLACE.get(state.step)
     at_home = state.step != Step.SIGNED_IN or target == STEP_PATHS[Step.SIGNED_IN]
     if render is not None and page is not None and view is not None and at_home:
 
-        def replace_content() -> None:
-            render(page, view)
+        async def replace_content() -> None:
+            await render(page, view)
             ui.navigate.history.replace(target)  # a reload shows the same step
 
         # After the running handler returns: its own button is among what gets replaced.

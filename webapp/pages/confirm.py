@@ -22,19 +22,18 @@ from webapp.pages.common import (
     show_notice,
     submit_on_enter,
 )
-from webapp.session import clear_notice
 
 
 def register(deps: Deps) -> None:
     @ui.page("/confirm")
     async def confirm_page(request: Request) -> Response | None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         if page.state.step != Step.CONFIRM_SIGN_UP:
             return RedirectResponse("/signin", status_code=303)
         destination = mask_email(page.state.email)
         with frame(page, "confirm_title", request):
             ui.label(page.t("confirm_intro", destination=destination))
-            show_notice(page)
+            await show_notice(page)
             status = ui.column().classes("w-full")
             errors = ErrorSlot()
             code = code_input(page, "verification_code_label")
@@ -53,9 +52,10 @@ def register(deps: Deps) -> None:
                     errors,
                     [button, resend],
                     lambda: deps.flow.confirm_sign_up(page.state, answer),
+                    limit="confirm",
+                    account=page.state.email,
                 )
-                if state is not None:
-                    page.save(state)
+                if state is not None and await page.save(state):
                     go_to_step(state)
 
             async def ask_again() -> None:
@@ -64,18 +64,19 @@ def register(deps: Deps) -> None:
                     errors,
                     [button, resend],
                     lambda: deps.flow.resend_sign_up_code(page.state, page.locale),
+                    limit="resend",
+                    account=page.state.email,
                 )
-                if state is None:
+                if state is None or not await page.save(state):
                     return
-                page.save(state)
-                page.state = state
                 status.clear()
                 with status:
                     alert(page.t("signup_code_resent", destination=destination), error=False)
-                page.state = clear_notice(page.state, deps.vault)
+                page.state = await page.session.clear_notice(page.state)
 
             button.on_click(submit)
             resend.on_click(ask_again)
             submit_on_enter(submit, code)
-            links_html(page, ("back_to_signin", "/signin"))
+            ui.label(page.t("confirm_have_account")).classes("text-sm")
+            links_html(page, ("back_to_signin", "/signin"), ("signin_to_forgot", "/forgot"))
         return None

@@ -11,10 +11,9 @@ from nicegui import run, ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from webapp.auth.flow import FlowState, Step
+from webapp.auth.flow import FlowState
 from webapp.display import format_time
 from webapp.pages.common import (
-    IN_PLACE,
     Deps,
     ErrorSlot,
     Page,
@@ -28,7 +27,7 @@ from webapp.pages.signin import sign_in_url
 from webapp.session import is_signed_in_step
 
 
-def render_dashboard(page: Page, view: View) -> None:
+async def render_dashboard(page: Page, view: View) -> None:
     """Who is signed in and until when, into `view` (a fresh page or in place after the code)."""
     state, deps = page.state, page.deps
     identity = state.identity
@@ -36,7 +35,7 @@ def render_dashboard(page: Page, view: View) -> None:
         raise ValueError("not signed in")
     view.show(page, "dashboard_title")
     with view.body:
-        show_notice(page)
+        await show_notice(page)
         ui.label(page.t("dashboard_welcome")).classes("text-positive")
         ui.label(page.t("dashboard_email", email=identity.email))
         ui.label(page.t("dashboard_signed_in_at", time=format_time(state.signed_in_at)))
@@ -48,32 +47,28 @@ def render_dashboard(page: Page, view: View) -> None:
             new_state = await call_flow(
                 page, errors, [button], lambda: deps.flow.sign_out(page.state)
             )
-            if new_state is not None:
-                page.save(new_state)
-                ui.navigate.to("/signin")
+            if new_state is not None and await page.save(new_state):
+                ui.navigate.to("/session/rotate?next=/signin")  # a new session id, too
 
         button.on_click(sign_out)
-
-
-IN_PLACE[Step.SIGNED_IN] = render_dashboard
 
 
 def register(deps: Deps) -> None:
     @ui.page("/")
     async def dashboard_page(request: Request) -> Response | None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         if not is_signed_in_step(page.state):
             if page.state.identity is not None:  # signed in once, but this process lost the tokens
-                page.save(FlowState(email=page.state.email, notice="session_lost"))
+                await page.save(FlowState(email=page.state.email, notice="session_lost"))
             return RedirectResponse(sign_in_url(here), status_code=303)
         state = await run.io_bound(deps.flow.refresh_if_needed, page.state)
         if state is None:  # the server is shutting down
             return RedirectResponse(sign_in_url(here), status_code=303)
         if state is not page.state:
-            page.save(state)
+            await page.save(state)
         if not deps.flow.is_signed_in(state) or state.identity is None:
             return RedirectResponse(sign_in_url(here), status_code=303)
         with frame(page, "dashboard_title", request) as view:
-            render_dashboard(page, view)
+            await render_dashboard(page, view)
         return None

@@ -22,7 +22,7 @@ def register(deps: Deps, mailbox: Mailbox) -> None:
 
     @ui.page("/dev/mailbox")
     async def mailbox_page(request: Request, to: str | None = None) -> None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         with frame(page, "mailbox_title", request):
             ui.label(page.t("mailbox_intro")).classes("text-sm")
             recipient = ui.input(page.t("mailbox_filter"), value=to or "").props(

@@ -24,18 +24,17 @@ from webapp.pages.common import (
     submit_on_enter,
 )
 from webapp.pages.password_rules import NewPasswordFields
-from webapp.session import remember_form, remembered
 
 
 def register(deps: Deps) -> None:
     @ui.page("/forgot")
     async def forgot_page(request: Request) -> None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         with frame(page, "forgot_title", request):
             ui.label(page.t("forgot_intro"))
-            show_notice(page)
+            await show_notice(page)
             errors = ErrorSlot()
-            email = email_input(page, remembered("email") or page.state.email)
+            email = email_input(page, page.session.remembered("email") or page.state.email)
             button = ui.button(page.t("forgot_send_button")).classes("w-full").mark("submit")
 
             async def submit() -> None:
@@ -49,12 +48,14 @@ def register(deps: Deps) -> None:
                     errors,
                     [button],
                     lambda: deps.flow.forgot_password(page.state, address, page.locale),
+                    limit="forgot",
+                    account=address,
                 )
                 if state is None:
-                    remember_form(email=address)
+                    await page.session.remember_form(email=address)
                     return
-                page.save(state)
-                go_to_step(state)
+                if await page.save(state):
+                    go_to_step(state)
 
             button.on_click(submit)
             submit_on_enter(submit, email)
@@ -66,13 +67,13 @@ def register(deps: Deps) -> None:
 def register_reset(deps: Deps) -> None:
     @ui.page("/reset")
     async def reset_page(request: Request) -> Response | None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         if page.state.step != Step.RESET_PASSWORD:
             return RedirectResponse("/forgot", status_code=303)
         with frame(page, "reset_title", request):
             address = page.state.email
             ui.label(page.t("reset_intro", email=address, destination=mask_email(address)))
-            show_notice(page)
+            await show_notice(page)
             errors = ErrorSlot()
             code = code_input(page, "reset_code_label")
             fields = NewPasswordFields(page, "new_password_label")
@@ -94,9 +95,10 @@ def register_reset(deps: Deps) -> None:
                     errors,
                     [button],
                     lambda: deps.flow.confirm_forgot_password(page.state, answer, secret),
+                    limit="reset",
+                    account=page.state.email,
                 )
-                if state is not None:
-                    page.save(state)
+                if state is not None and await page.save(state):
                     go_to_step(state)
 
             button.on_click(submit)

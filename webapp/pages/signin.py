@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from nicegui import app, ui
+from nicegui import ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -13,6 +13,7 @@ from webapp.pages.common import (
     ErrorSlot,
     call_flow,
     check_email,
+    check_password,
     email_input,
     frame,
     go_to_step,
@@ -22,8 +23,8 @@ from webapp.pages.common import (
     show_notice,
     submit_on_enter,
 )
-from webapp.redirects import safe_redirect_target
-from webapp.session import REDIRECT_KEY, is_signed_in_step, remember_form, remembered, store
+from webapp.redirects import from_another_site, safe_redirect_target
+from webapp.session import REDIRECT_KEY, is_signed_in_step
 
 
 def sign_in_url(target: str) -> str:
@@ -34,23 +35,26 @@ def sign_in_url(target: str) -> str:
 def register(deps: Deps) -> None:
     @ui.page("/signin")
     async def sign_in_page(request: Request, redirect_to: str | None = None) -> Response | None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         target = safe_redirect_target(redirect_to)
         if is_signed_in_step(page.state) and deps.flow.is_signed_in(page.state):
             return RedirectResponse(target, status_code=303)
-        if target != "/" or REDIRECT_KEY in app.storage.user:  # "/" is the default: no write
-            store(REDIRECT_KEY, target)
+        page.return_to = target if target != "/" else None
+        # "/" is the default: a plain visit writes nothing; another site's link stores nothing
+        # (a sign-in completed on this very page still returns to the target it was opened for).
+        if not from_another_site(request.headers):
+            await page.session.set(REDIRECT_KEY, None if target == "/" else target)
         with frame(page, "signin_title", request) as view:
-            show_notice(page)
+            await show_notice(page)
             errors = ErrorSlot()
-            email = email_input(page, page.state.email or remembered("email"))
+            email = email_input(page, page.state.email or page.session.remembered("email"))
             password = password_input(page, "password_label", "current-password")
             button = ui.button(page.t("signin_button")).classes("w-full").mark("submit")
 
             async def submit() -> None:
-                problem = check_email(page, email.value)
-                if problem or not password.value:
-                    errors.show(problem or page.t("field_required"))
+                problem = check_email(page, email.value) or check_password(page, password.value)
+                if problem:
+                    errors.show(problem)
                     return
                 address, secret = email.value.strip(), password.value
                 state = await call_flow(
@@ -58,13 +62,15 @@ def register(deps: Deps) -> None:
                     errors,
                     [button],
                     lambda: deps.flow.sign_in(page.state, address, secret, page.locale),
+                    limit="sign_in",
+                    account=address,
                 )
                 password.value = ""
                 if state is None:
-                    remember_form(email=address)
+                    await page.session.remember_form(email=address)
                     return
-                page.save(state)
-                go_to_step(state, page, view)  # the code form replaces this one in place
+                if await page.save(state):
+                    go_to_step(state, page, view)  # the code form replaces this one in place
 
             button.on_click(submit)
             submit_on_enter(submit, email, password)

@@ -19,17 +19,16 @@ from webapp.pages.common import (
     submit_on_enter,
 )
 from webapp.pages.password_rules import NewPasswordFields
-from webapp.session import remember_form, remembered
 
 
 def register(deps: Deps) -> None:
     @ui.page("/signup")
     async def sign_up_page(request: Request) -> None:
-        page = open_page(deps, request)
+        page = await open_page(deps, request)
         with frame(page, "signup_title", request):
-            show_notice(page)
+            await show_notice(page)
             errors = ErrorSlot()
-            email = email_input(page, remembered("email"))
+            email = email_input(page, page.session.remembered("email"))
             fields = NewPasswordFields(page, "password_label")
             button = ui.button(page.t("signup_button")).classes("w-full").mark("submit")
 
@@ -48,12 +47,14 @@ def register(deps: Deps) -> None:
                     errors,
                     [button],
                     lambda: deps.flow.sign_up(page.state, address, secret, page.locale),
+                    limit="sign_up",
+                    account=address,
                 )
                 if state is None:
-                    remember_form(email=address)
+                    await page.session.remember_form(email=address)
                     return
-                page.save(state)
-                go_to_step(state)
+                if await page.save(state):
+                    go_to_step(state)
 
             button.on_click(submit)
             submit_on_enter(submit, email, fields.password, fields.repeat)

@@ -25,10 +25,17 @@ TABLE: list[tuple[str, str, str, AuthErrorKind]] = [
     ),
     ("UserNotFoundException", "User does not exist.", Op.INITIATE_AUTH, K.INVALID_CREDENTIALS),
     ("UserNotFoundException", "User does not exist.", Op.PASSWORD_VERIFIER, K.INVALID_CREDENTIALS),
+    # Cognito locks out only existing accounts: at sign-in it reads like a wrong password.
     (
         "NotAuthorizedException",
         "Password attempts exceeded",
         Op.PASSWORD_VERIFIER,
+        K.INVALID_CREDENTIALS,
+    ),
+    (
+        "NotAuthorizedException",
+        "Password attempts exceeded",
+        Op.GLOBAL_SIGN_OUT,
         K.TOO_MANY_ATTEMPTS,
     ),
     ("NotAuthorizedException", "User is disabled.", Op.INITIATE_AUTH, K.USER_DISABLED),
@@ -229,9 +236,14 @@ def test_classify(code: str, message: str, operation: str, expected: AuthErrorKi
 
 
 def test_every_kind_but_network_is_reachable_from_cognito_errors() -> None:
-    """NETWORK comes from connection failures, every other kind from some Cognito answer."""
+    """NETWORK comes from connection failures, the CODES_* kinds from a code round that carries
+    no code (webapp.auth.flow.codes_refusal), every other kind from some Cognito answer."""
     reached = {row[3] for row in TABLE}
-    assert set(AuthErrorKind) - reached == {AuthErrorKind.NETWORK}
+    assert set(AuthErrorKind) - reached == {
+        AuthErrorKind.NETWORK,
+        AuthErrorKind.CODES_BLOCKED,
+        AuthErrorKind.CODES_UNAVAILABLE,
+    }
 
 
 def test_auth_error_message_names_kind_and_operation_only() -> None:
@@ -239,3 +251,28 @@ def test_auth_error_message_names_kind_and_operation_only() -> None:
     assert str(error) == "code_mismatch during RespondToAuthChallenge.CUSTOM_CHALLENGE"
     assert error.kind is AuthErrorKind.CODE_MISMATCH
     assert error.code == "CodeMismatchException"
+
+
+def test_a_round_without_a_code_becomes_a_localizable_error() -> None:
+    from functions.code_rounds import BLOCKED_PARAMETER, BLOCKED_UNTIL_PARAMETER
+    from webapp.auth import flow
+
+    # The web image ships only functions/settings.py, so the names are repeated: keep them equal.
+    assert (flow.BLOCKED_PARAMETER, flow.BLOCKED_UNTIL_PARAMETER) == (
+        BLOCKED_PARAMETER,
+        BLOCKED_UNTIL_PARAMETER,
+    )
+    assert flow.codes_refusal({"destination": "ab***@example.com"}) is None
+    locked = flow.codes_refusal({"blocked": "locked", "blocked_until": "1900000000"})
+    assert locked is not None
+    assert (locked.kind, locked.until, locked.detail) == (
+        AuthErrorKind.CODES_BLOCKED,
+        1900000000.0,
+        "locked",
+    )
+    unknown_end = flow.codes_refusal({"blocked": "budget_in_use", "blocked_until": "x"})
+    assert unknown_end is not None
+    assert unknown_end.until is None
+    down = flow.codes_refusal({"blocked": "unavailable", "blocked_until": "0"})
+    assert down is not None
+    assert down.kind == AuthErrorKind.CODES_UNAVAILABLE

@@ -106,11 +106,13 @@ def test_email_is_normalised_for_every_call() -> None:
     assert cognito.calls == [("sign_up", ("ada@example.com", "Correct-horse-9", "ja"))]
 
 
-def test_an_auto_confirmed_sign_up_goes_straight_to_sign_in() -> None:
+def test_every_sign_up_goes_to_the_confirmation_form() -> None:
+    """Also an auto-confirmed one (this login's pool never auto-confirms): a different next page
+    for new addresses would tell them apart from taken ones."""
     state = make_flow(FakeCognito(sign_up={"UserConfirmed": True})).sign_up(
         FlowState(), "ada@example.com", "Correct-horse-9", "en"
     )
-    assert (state.step, state.notice) == (Step.SIGN_IN, Notice.CONFIRMED)
+    assert (state.step, state.notice) == (Step.CONFIRM_SIGN_UP, Notice.SIGN_UP_CODE_SENT)
 
 
 def test_tokens_straight_after_the_password_are_refused() -> None:
