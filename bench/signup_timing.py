@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.unknown_user_timing import report  # noqa: E402
-from emulator import start_local_stack  # noqa: E402
-from webapp.auth.environment import environ_for_stack  # noqa: E402
-from webapp.auth.flow import FlowState, build_flow_from_env  # noqa: E402
+from bench.unknown_user_timing import report
+from emulator import start_local_stack
+from webapp.auth.environment import environ_for_stack
+from webapp.auth.flow import FlowState, build_flow_from_env
 
 PASSWORD = "Bench-Password-42"  # noqa: S105 - a throwaway local account
 

@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from emulator.triggers import Handler
+from functions.aws_clients import CachedClient
 from functions.settings import LIMITS_TABLE_ENV, TriggerSettings
 
 MODULES: Mapping[str, str] = {
@@ -69,10 +70,11 @@ def _drop_foreign_clients(endpoint_url: str) -> None:
             module = importlib.import_module(name)
         except ImportError:
             continue
-        client = getattr(module, "_client", None)
-        reset = getattr(module, "reset_client", None)
-        if client is not None and callable(reset) and client.meta.endpoint_url != endpoint_url:
-            reset()
+        for cached in vars(module).values():
+            if isinstance(cached, CachedClient):
+                client = cached.current
+                if client is not None and client.meta.endpoint_url != endpoint_url:
+                    cached.reset()
 
 
 def _run(

@@ -1,8 +1,11 @@
-"""A signed-in user's own account: ChangePassword, GlobalSignOut and DeleteUser.
+"""A signed-in user's own account: ChangePassword, GlobalSignOut and DeleteUser (and the
+administrator's AdminUserGlobalSignOut).
 
 Answered here rather than by moto so that their tokens are judged like every other access-token
 operation (emulator/access.py) and their refusals use Cognito's words: moto answers a wrong
-previous password with the username as the message, and does not implement DeleteUser at all.
+previous password with the username as the message, does not implement DeleteUser at all, and
+its AdminUserGlobalSignOut revokes nothing when named by an alias (the email), because it matches
+the tokens against the name as given rather than the internal username.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from moto.cognitoidp.models import UserStatus
 from emulator.access import signed_in_user
 from emulator.attributes import VERIFIED_FLAG
 from emulator.engine import Engine
-from emulator.errors import INCORRECT_CREDENTIALS, invalid_parameter, not_authorized
+from emulator.errors import INCORRECT_CREDENTIALS, CognitoError, invalid_parameter, not_authorized
 from emulator.limits import subject_key
 from emulator.lockout import LOCKED_MESSAGE
-from emulator.pools import enforce_password_policy
+from emulator.pools import enforce_password_policy, find_user
 
 # [U] ChangePassword's policy message is not quoted publicly; ConfirmForgotPassword's wording.
 POLICY_PREFIX = "Password does not conform to policy"
@@ -71,8 +74,26 @@ def delete_user(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def admin_user_global_sign_out(engine: Engine, params: dict[str, Any]) -> dict[str, Any]:
+    """An administrator signs a user out everywhere, the user named by username or email.
+
+    (Calling it takes IAM credentials, which the emulator does not check.)
+    """
+    pool = engine.backend.user_pools.get(params.get("UserPoolId"))
+    if pool is None:
+        raise CognitoError(
+            "ResourceNotFoundException", f"User pool {params.get('UserPoolId')} does not exist."
+        )
+    user = find_user(pool, str(params.get("Username") or ""))
+    if user is None:
+        raise CognitoError("UserNotFoundException", "User does not exist.")
+    pool.sign_out(user.username)
+    return {}
+
+
 SELF_SERVICE_OPERATIONS = {
     "ChangePassword": change_password,
     "GlobalSignOut": global_sign_out,
     "DeleteUser": delete_user,
+    "AdminUserGlobalSignOut": admin_user_global_sign_out,
 }

@@ -16,12 +16,12 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 from functions.account_limits import AccountRecord, Hold
+from functions.aws_clients import CachedClient
 from functions.settings import LIMITS_TABLE_ENV
 
 T = TypeVar("T")
@@ -36,8 +36,7 @@ _COUNTERS: Final = (
     "codes_sent",
 )
 
-_client: Any = None
-_client_lock = threading.Lock()
+DYNAMODB: Final = CachedClient("dynamodb")
 # Replaceable in tests, so back-off costs no test time.
 sleep: Callable[[float], None] = time.sleep
 
@@ -52,35 +51,16 @@ def account_key(sub: str) -> str:
 
 
 def dynamodb_client(region: str | None = None) -> Any:
-    """The cached DynamoDB client (created on first use: importing boto3 costs ~250 ms).
+    """The cached DynamoDB client (functions/aws_clients.py).
 
     Create calls this at import, during Lambda's init phase; Verify and the post-* triggers on
     their first call that needs the table.
     """
-    global _client  # noqa: PLW0603 - one client per Lambda container, by design
-    if _client is None:
-        with _client_lock:
-            if _client is None:
-                import boto3  # type: ignore[import-untyped]
-                from botocore.config import Config  # type: ignore[import-untyped]
-
-                _client = boto3.client(
-                    "dynamodb",
-                    region_name=os.environ.get("AWS_REGION") or region or None,
-                    config=Config(
-                        connect_timeout=1,
-                        read_timeout=2,
-                        retries={"max_attempts": 2, "mode": "standard"},
-                    ),
-                )
-    return _client
+    return DYNAMODB.get(region)
 
 
 def reset_client() -> None:
-    """Forget the cached client (tests and the emulator switch endpoints)."""
-    global _client  # noqa: PLW0603
-    with _client_lock:
-        _client = None
+    DYNAMODB.reset()
 
 
 def _encode_holds(holds: tuple[Hold, ...]) -> str:

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import os
 import random
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, Final
 
+from functions.aws_clients import CachedClient
 from functions.email_templates import EmailContent
 
 REPLY_TO_ENV: Final = "REPLY_TO_EMAIL"
 # Fail a stuck connection or a slow answer well within Cognito's 5 s (botocore's defaults: 60 s).
-CONNECT_TIMEOUT_SECONDS: Final = 1
-READ_TIMEOUT_SECONDS: Final = 2
 
 # First guess of an SES SendEmail round trip, replaced by measurements as real sends happen.
 INITIAL_SEND_SECONDS: Final = 0.08
@@ -32,36 +30,16 @@ _MAX_IMITATED_SECONDS: Final = 1.0
 # Replaceable in tests, so the imitated delay costs no test time.
 sleep: Callable[[float], None] = time.sleep
 
-_client: Any = None
-_client_lock = threading.Lock()
+SES: Final = CachedClient("sesv2")
 
 
 def ses_client(region: str | None = None) -> Any:
-    """The cached SES v2 client (created on first use: importing boto3 costs ~250 ms)."""
-    global _client  # noqa: PLW0603 - one client per Lambda container, by design
-    if _client is None:
-        with _client_lock:
-            if _client is None:
-                import boto3  # type: ignore[import-untyped]  # boto3 ships no type hints
-                from botocore.config import Config  # type: ignore[import-untyped]
-
-                _client = boto3.client(
-                    "sesv2",
-                    region_name=os.environ.get("AWS_REGION") or region or None,
-                    config=Config(
-                        connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                        read_timeout=READ_TIMEOUT_SECONDS,
-                        retries={"max_attempts": 2, "mode": "standard"},
-                    ),
-                )
-    return _client
+    """The cached SES v2 client (functions/aws_clients.py)."""
+    return SES.get(region)
 
 
 def reset_client() -> None:
-    """Forget the cached client (tests switch between mocked accounts and endpoints)."""
-    global _client  # noqa: PLW0603
-    with _client_lock:
-        _client = None
+    SES.reset()
 
 
 class SendTimer:

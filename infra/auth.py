@@ -47,6 +47,7 @@ from functions.settings import (
     LoginSettings,
 )
 from infra.config import ThreatProtection
+from infra.groups import Groups, groups_from_lookup
 from infra.limits import limits_statement, limits_table
 
 LAMBDA_RUNTIME = "python3.13"
@@ -411,6 +412,9 @@ class Auth(pulumi.ComponentResource):
             user_pool_add_ons=user_pool_add_ons(args.threat_protection),
             tags=args.tags,
             opts=child,
+        )
+        self.groups = Groups(
+            f"{name}-groups", self.user_pool.id, groups_from_lookup(pulumi.Config().get), opts=child
         )
         for trigger in TRIGGERS:
             self.permissions[trigger.name] = aws.lambda_.Permission(

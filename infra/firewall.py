@@ -371,7 +371,9 @@ class Firewall(pulumi.ComponentResource):
                 allow=aws.wafv2.WebAclDefaultActionAllowArgs()
             ),
             rules=rules,
-            visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(**_visibility(args.metric_prefix)),
+            visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(
+                **_visibility(args.metric_prefix)
+            ),
             tags=args.tags,
             opts=child,
         )

@@ -31,7 +31,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import pulumi
 import pulumi_aws as aws
@@ -57,7 +57,7 @@ APP_COMMANDS: Final = ("-@all", "+@connection", "+@read", "+@write", "+@scriptin
 with the same rights); nothing that lists every key, flushes, reconfigures or kills clients."""
 DISABLED_ACCESS: Final = "off -@all"
 REDIS_URL_ENV: Final = "REDIS_URL"
-ENCRYPTION_KEY_ENV: Final = "SESSION_ENCRYPTION_KEY"  # noqa: S105 - the variable name
+ENCRYPTION_KEY_ENV: Final = "SESSION_ENCRYPTION_KEY"
 
 
 def app_access_string() -> str:
@@ -124,9 +124,7 @@ class Sessions(pulumi.ComponentResource):
         super().__init__("cognito-otp:infra:Sessions", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = args.tags
-        group_id, app_user_id, default_user_id = cache_ids(
-            pulumi.get_project(), pulumi.get_stack()
-        )
+        group_id, app_user_id, default_user_id = cache_ids(pulumi.get_project(), pulumi.get_stack())
         self.port = CACHE_PORT
 
         # No rule here: the web tier adds the one ingress rule from its tasks' group, and the
@@ -230,14 +228,16 @@ class Sessions(pulumi.ComponentResource):
             opts=child,
         )
         endpoint = self.cache.endpoints.apply(lambda endpoints: endpoints[0])
+        parts: pulumi.Output[list[Any]] = pulumi.Output.all(
+            self.app_user.user_name, password, endpoint.address, endpoint.port
+        )
+        url: pulumi.Output[str] = pulumi.Output.secret(
+            parts.apply(lambda v: redis_url(str(v[0]), str(v[1]), str(v[2]), int(v[3])))
+        )
         self.url_version = aws.secretsmanager.SecretVersion(
             f"{name}-redis-url",
             secret_id=self.url_secret.id,
-            secret_string=pulumi.Output.secret(
-                pulumi.Output.all(
-                    self.app_user.user_name, password, endpoint.address, endpoint.port
-                ).apply(lambda v: redis_url(v[0], v[1], v[2], int(v[3])))
-            ),
+            secret_string=url,
             opts=child,
         )
         self.key_secret = aws.secretsmanager.Secret(

@@ -5,7 +5,7 @@ which may fall back to long polling), so the ALB keeps connections open for long
 and pins a browser to one task (lb_cookie stickiness). Tasks run in private subnets without
 public IPs and accept traffic only from the ALB's security group. The web app calls only public,
 unauthenticated Cognito APIs, so its task role has no permissions at all; the execution role may
-pull the image, write the task's logs and read exactly the one storage secret.
+pull the image, write the task's logs and read exactly the task's secrets.
 
 Every stack serves only HTTPS: with a certificate the ALB terminates TLS itself (HTTP redirects)
 for the stack's `domainName`; without one, CloudFront does (infra/edge.py) and the ALB answers only
@@ -78,9 +78,7 @@ def ecr_repository_arn(image: str) -> str | None:
     return f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repo']}"
 
 
-def execution_policy(
-    repository_arn: str | None, log_group_arn: str, secret_arns: list[str]
-) -> str:
+def execution_policy(repository_arn: str | None, log_group_arn: str, secret_arns: list[str]) -> str:
     """Pull the image (when it is in ECR), write the task's logs, read exactly its secrets."""
     statements: list[dict[str, Any]] = []
     if repository_arn:
@@ -334,7 +332,7 @@ class Web(pulumi.ComponentResource):
         self.execution_role = aws.iam.Role(
             f"{name}-execution",
             assume_role_policy=trust,
-            description="ECS agent: pull the web image, write its logs, read its storage secret",
+            description="ECS agent: pull the web image, write its logs, read its secrets",
             tags=tags,
             opts=child,
         )
@@ -376,7 +374,148 @@ class Web(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
-        # --- security groups: internet -> ALB (80/443) -> tasks (container port) ---------------
+        self._security_groups(name, args, tags)
+
+        # --- load balancer --------------------------------------------------------------------
+        self.load_balancer = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            security_groups=[self.alb_security_group.id],
+            subnets=args.public_subnet_ids,
+            idle_timeout=ALB_IDLE_TIMEOUT_SECONDS,
+            # Header fields whose names are not valid (anything but letters, digits and hyphens)
+            # are removed instead of reaching the app, where proxies and frameworks might read
+            # them differently.
+            drop_invalid_header_fields=True,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.access_logs_bucket, prefix=ACCESS_LOG_PREFIX, enabled=True
+            )
+            if args.access_logs_bucket is not None
+            else None,
+            enable_deletion_protection=args.deletion_protection,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.load_balancer_depends_on),
+        )
+        self.target_group = aws.lb.TargetGroup(
+            f"{name}-tg",
+            port=CONTAINER_PORT,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=args.vpc_id,
+            deregistration_delay=DEREGISTRATION_DELAY_SECONDS,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                path=HEALTH_CHECK_PATH,
+                protocol="HTTP",
+                port="traffic-port",
+                matcher="200",
+                interval=15,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+            ),
+            stickiness=aws.lb.TargetGroupStickinessArgs(
+                type="lb_cookie", enabled=True, cookie_duration=STICKINESS_SECONDS
+            ),
+            tags=tags,
+            opts=child,
+        )
+        self._front_door(name, args, tags)
+        self._task(name, args, tags, secret_arns)
+
+        # --- service and autoscaling ----------------------------------------------------------
+        self.service = aws.ecs.Service(
+            f"{name}-service",
+            cluster=self.cluster.arn,
+            task_definition=self.task_definition.arn,
+            desired_count=args.desired_count,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.private_subnet_ids,
+                security_groups=[self.service_security_group.id],
+                assign_public_ip=False,
+            ),
+            load_balancers=[
+                aws.ecs.ServiceLoadBalancerArgs(
+                    target_group_arn=self.target_group.arn,
+                    container_name=CONTAINER_NAME,
+                    container_port=CONTAINER_PORT,
+                )
+            ],
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True
+            ),
+            deployment_minimum_healthy_percent=100,
+            deployment_maximum_percent=200,
+            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            # A crashing image or a missing secret must fail `pulumi up`, not leave it green.
+            wait_for_steady_state=True,
+            tags=tags,
+            # The target group must be attached to a listener (or rule) before a service can use
+            # it; tasks need NAT routes, the execution policy, the secrets' values, the insights
+            # log group and (with Redis) an available cache they may reach before they start,
+            # or /healthz fails and the circuit breaker rolls back. Autoscaling owns
+            # desiredCount afterwards.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[
+                    *self.listeners,
+                    *([self.origin_rule] if self.origin_rule else []),
+                    self.execution_policy,
+                    self.storage_secret_version,
+                    self.insights_log_group,
+                    *(args.sessions.ready if args.sessions else []),
+                    *self.cache_rules,
+                    *args.service_depends_on,
+                ],
+                ignore_changes=["desiredCount"],
+            ),
+        )
+        scaling_target = aws.appautoscaling.Target(
+            f"{name}-scaling",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
+            min_capacity=args.min_count,
+            max_capacity=args.max_count,
+            tags=tags,
+            opts=child,
+        )
+        aws.appautoscaling.Policy(
+            f"{name}-cpu-scaling",
+            policy_type="TargetTrackingScaling",
+            service_namespace=scaling_target.service_namespace,
+            scalable_dimension=scaling_target.scalable_dimension,
+            resource_id=scaling_target.resource_id,
+            target_tracking_scaling_policy_configuration=(
+                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                    target_value=CPU_TARGET_PERCENT,
+                    predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                        predefined_metric_type="ECSServiceAverageCPUUtilization"
+                    ),
+                    scale_in_cooldown=300,
+                    scale_out_cooldown=60,
+                )
+            ),
+            opts=child,
+        )
+
+        self.register_outputs(
+            {
+                "url": self.url,
+                "image_ref": self.image_ref,
+                "log_group_name": self.log_group.name,
+                "service_name": self.service.name,
+            }
+        )
+
+    def _security_groups(self, name: str, args: WebArgs, tags: dict[str, str]) -> None:
+        """Internet (or CloudFront) -> ALB -> tasks; tasks -> AWS APIs and the session cache."""
+        child = pulumi.ResourceOptions(parent=self)
         self.alb_security_group = aws.ec2.SecurityGroup(
             f"{name}-alb-sg",
             description="Load balancer: HTTPS (and its redirect) or CloudFront only",
@@ -480,53 +619,15 @@ class Web(pulumi.ComponentResource):
                 ),
             ]
 
-        # --- load balancer --------------------------------------------------------------------
-        self.load_balancer = aws.lb.LoadBalancer(
-            f"{name}-alb",
-            load_balancer_type="application",
-            internal=False,
-            security_groups=[self.alb_security_group.id],
-            subnets=args.public_subnet_ids,
-            idle_timeout=ALB_IDLE_TIMEOUT_SECONDS,
-            # Headers that are not valid HTTP (e.g. with underscores or control characters) are
-            # removed rather than passed to the app: no request smuggling through odd headers.
-            drop_invalid_header_fields=True,
-            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
-                bucket=args.access_logs_bucket, prefix=ACCESS_LOG_PREFIX, enabled=True
-            )
-            if args.access_logs_bucket is not None
-            else None,
-            enable_deletion_protection=args.deletion_protection,
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=args.load_balancer_depends_on),
-        )
-        self.target_group = aws.lb.TargetGroup(
-            f"{name}-tg",
-            port=CONTAINER_PORT,
-            protocol="HTTP",
-            target_type="ip",
-            vpc_id=args.vpc_id,
-            deregistration_delay=DEREGISTRATION_DELAY_SECONDS,
-            health_check=aws.lb.TargetGroupHealthCheckArgs(
-                enabled=True,
-                path=HEALTH_CHECK_PATH,
-                protocol="HTTP",
-                port="traffic-port",
-                matcher="200",
-                interval=15,
-                timeout=5,
-                healthy_threshold=2,
-                unhealthy_threshold=3,
-            ),
-            stickiness=aws.lb.TargetGroupStickinessArgs(
-                type="lb_cookie", enabled=True, cookie_duration=STICKINESS_SECONDS
-            ),
-            tags=tags,
-            opts=child,
-        )
-        self._front_door(name, args, tags)
-
-        # --- the task: after the front door, which decides the host names and proxy hops -----
+    def _task(
+        self,
+        name: str,
+        args: WebArgs,
+        tags: dict[str, str],
+        secret_arns: pulumi.Output[dict[str, str]],
+    ) -> None:
+        """The task definition: after the front door, which decides host names and proxy hops."""
+        child = pulumi.ResourceOptions(parent=self)
         public_host: pulumi.Input[str] = (
             self.distribution.domain_name if self.distribution else (args.domain_name or "")
         )
@@ -580,95 +681,6 @@ class Web(pulumi.ComponentResource):
             ),
             tags=tags,
             opts=child,
-        )
-
-        # --- service and autoscaling ----------------------------------------------------------
-        self.service = aws.ecs.Service(
-            f"{name}-service",
-            cluster=self.cluster.arn,
-            task_definition=self.task_definition.arn,
-            desired_count=args.desired_count,
-            launch_type="FARGATE",
-            platform_version="LATEST",
-            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
-                subnets=args.private_subnet_ids,
-                security_groups=[self.service_security_group.id],
-                assign_public_ip=False,
-            ),
-            load_balancers=[
-                aws.ecs.ServiceLoadBalancerArgs(
-                    target_group_arn=self.target_group.arn,
-                    container_name=CONTAINER_NAME,
-                    container_port=CONTAINER_PORT,
-                )
-            ],
-            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
-                enable=True, rollback=True
-            ),
-            deployment_minimum_healthy_percent=100,
-            deployment_maximum_percent=200,
-            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
-            propagate_tags="SERVICE",
-            enable_ecs_managed_tags=True,
-            # A crashing image or a missing secret must fail `pulumi up`, not leave it green.
-            wait_for_steady_state=True,
-            tags=tags,
-            # The target group must be attached to a listener (or rule) before a service can use
-            # it; tasks need NAT routes, the execution policy, the secrets' values, the insights
-            # log group and (with Redis) an available cache they may reach before they start,
-            # or /healthz fails and the circuit breaker rolls back. Autoscaling owns
-            # desiredCount afterwards.
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[
-                    *self.listeners,
-                    *([self.origin_rule] if self.origin_rule else []),
-                    self.execution_policy,
-                    self.storage_secret_version,
-                    self.insights_log_group,
-                    *(args.sessions.ready if args.sessions else []),
-                    *self.cache_rules,
-                    *args.service_depends_on,
-                ],
-                ignore_changes=["desiredCount"],
-            ),
-        )
-        scaling_target = aws.appautoscaling.Target(
-            f"{name}-scaling",
-            service_namespace="ecs",
-            scalable_dimension="ecs:service:DesiredCount",
-            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
-            min_capacity=args.min_count,
-            max_capacity=args.max_count,
-            tags=tags,
-            opts=child,
-        )
-        aws.appautoscaling.Policy(
-            f"{name}-cpu-scaling",
-            policy_type="TargetTrackingScaling",
-            service_namespace=scaling_target.service_namespace,
-            scalable_dimension=scaling_target.scalable_dimension,
-            resource_id=scaling_target.resource_id,
-            target_tracking_scaling_policy_configuration=(
-                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
-                    target_value=CPU_TARGET_PERCENT,
-                    predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
-                        predefined_metric_type="ECSServiceAverageCPUUtilization"
-                    ),
-                    scale_in_cooldown=300,
-                    scale_out_cooldown=60,
-                )
-            ),
-            opts=child,
-        )
-
-        self.register_outputs(
-            {
-                "url": self.url,
-                "image_ref": self.image_ref,
-                "log_group_name": self.log_group.name,
-                "service_name": self.service.name,
-            }
         )
 
     def _front_door(self, name: str, args: WebArgs, tags: dict[str, str]) -> None:

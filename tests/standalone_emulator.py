@@ -53,19 +53,24 @@ def read_exports(process: subprocess.Popen[str], deadline: float) -> dict[str, s
     return found
 
 
-@contextmanager
-def standalone_emulator() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
-    """The process and the environment it printed (exactly the export lines)."""
+def launch(*, stderr: int = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    """`python -m emulator --port 0` with no AWS_ variable of ours leaking into it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
     env["PYTHONPATH"] = str(ROOT)
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "emulator", "--port", "0"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
     )
+
+
+@contextmanager
+def standalone_emulator() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    """The process and the environment it printed (exactly the export lines)."""
+    process = launch()
     try:
         yield process, read_exports(process, time.monotonic() + 60)
     finally:

@@ -22,9 +22,9 @@ from webapp.browser_store import BrowserStore, MemoryBrowserStore, RedisBrowserS
 from webapp.config import AppConfig, ConfigError, config_from_env
 from webapp.local import Mailbox, local_stack
 from webapp.pages import (
+    account,
     code,
     confirm,
-    dashboard,
     dev_mailbox,
     forgot,
     routes,
@@ -33,6 +33,7 @@ from webapp.pages import (
     unavailable_page,
 )
 from webapp.pages.common import Deps
+from webapp.protected import register_app_pages
 from webapp.rate_limits import RateLimits
 from webapp.request_log import install as install_request_log
 from webapp.request_log import instrument_flow
@@ -72,8 +73,9 @@ def build(
     routes.register(deps.store)
     app.on_shutdown(deps.store.close)
     unavailable_page.register()
-    for module in (signin, signup, confirm, code, forgot, dashboard):
+    for module in (signin, signup, confirm, code, forgot, account):
         module.register(deps)
+    register_app_pages(deps, config.app_pages)  # the product's pages (APP_PAGES), before ui.run
     if mailbox is not None and config.is_local:
         dev_mailbox.register(deps, mailbox)
     app.state.webapp = deps  # for operators' debugging and tests; never rendered

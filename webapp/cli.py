@@ -1,6 +1,10 @@
 """Terminal client: sign up, confirm and sign in (password, then the emailed code) in a shell.
 
     python -m webapp.cli [sign-in | sign-up | confirm | forgot-password] [--email ...]
+    python -m webapp.cli [change-password | sign-out-everywhere | delete-account] [--email ...]
+
+The account commands sign in first (password, then the emailed code), then act with that
+session's access token, as the web app's /account page does.
 
 It drives the same `AuthFlow` as the web pages. With USER_POOL_ID, CLIENT_ID and AWS_REGION in
 the environment it talks to that Cognito; without them it starts the emulator in this process and
@@ -59,7 +63,13 @@ _KIND_TEXT: dict[str, str] = {
     Notice.RESET_CODE_SENT: "If the account exists, a reset code was sent by email.",
     Notice.PASSWORD_RESET: "Password changed: sign in with the new one.",
     Notice.SIGNED_OUT: "Signed out.",
+    Notice.SIGNED_OUT_EVERYWHERE: "Signed out on every device.",
+    Notice.PASSWORD_CHANGED: "Password changed.",
+    Notice.ACCOUNT_DELETED: "Account deleted.",
+    Notice.REAUTH_REQUIRED: "Sign in again to delete the account.",
 }
+ACCOUNT_COMMANDS = ("change-password", "sign-out-everywhere", "delete-account")
+REAUTH_SECONDS = 300  # as the web app's account page
 _RULE_TEXT: dict[str, str] = {
     "min_length": "at least {n} characters",
     "max_length": "at most 256 characters",
@@ -215,12 +225,62 @@ class Session:
             self.show_notice()
         return True
 
+    # --- the signed-in account (after sign_in) ---------------------------------------------
+
+    def change_password(self) -> bool:
+        current = self.term.ask_secret("Current password: ")
+        proposed = self._new_password()
+        try:
+            self.state = self.flow.change_password(self.state, current, proposed)
+        except AuthError as error:
+            if error.kind == AuthErrorKind.INVALID_CREDENTIALS:
+                self.term.say("Error: The current password is not correct.")
+            else:
+                self._fail(error)
+            return False
+        self.show_notice()
+        return True
+
+    def sign_out_everywhere(self) -> bool:
+        try:
+            self.state = self.flow.global_sign_out(self.state)
+        except AuthError as error:
+            self._fail(error)
+            return False
+        self.show_notice()
+        return True
+
+    def delete_account(self) -> bool:
+        identity = self.state.identity
+        if identity is None:
+            return False
+        self.term.say(f"This deletes the account {identity.email} for good.")
+        typed = self.term.ask("Type the email again to confirm: ").strip()
+        try:
+            self.state = self.flow.delete_account(self.state, typed, REAUTH_SECONDS)
+        except AuthError as error:
+            if error.kind == AuthErrorKind.INVALID_PARAMETER:
+                self.term.say("Error: That is not this account's email. Nothing was deleted.")
+            else:
+                self._fail(error)
+            return False
+        self.show_notice()
+        return True
+
+    def account(self, command: str) -> bool:
+        if command == "change-password":
+            return self.change_password()
+        if command == "sign-out-everywhere":
+            return self.sign_out_everywhere()
+        return self.delete_account()
+
     def report(self, show_tokens: bool) -> None:
         """Who is signed in and until when (tokens only when asked)."""
         identity, tokens = self.state.identity, self.state.tokens
         if identity is None or tokens is None:
             return
         self.term.say(f"Signed in as {identity.email} (sub {identity.sub}).")
+        self.term.say(f"Groups: {', '.join(identity.groups) or 'none'}.")
         self.term.say(f"Signed in at {_when(self.state.signed_in_at or identity.auth_time)}.")
         self.term.say(f"Tokens valid until {_when(tokens.expires_at)}.")
         if self.state.session_ends_at:
@@ -240,8 +300,9 @@ def _parser() -> argparse.ArgumentParser:
         "command",
         nargs="?",
         default="sign-in",
-        choices=["sign-in", "sign-up", "confirm", "forgot-password"],
-        help="sign-up continues with confirmation and sign-in (default: sign-in)",
+        choices=["sign-in", "sign-up", "confirm", "forgot-password", *ACCOUNT_COMMANDS],
+        help="sign-up continues with confirmation and sign-in (default: sign-in); the account "
+        "commands sign in first",
     )
     parser.add_argument("--email", help="the account's email (asked when omitted)")
     parser.add_argument("--locale", choices=SUPPORTED_LOCALES, default="en")
@@ -330,6 +391,8 @@ def main(
             else:
                 done = session.sign_in(args.email)
             session.report(args.show_tokens)
+            if args.command in ACCOUNT_COMMANDS and done:
+                done = session.account(args.command)
             if args.sign_out and flow.is_signed_in(session.state):
                 session.state = flow.sign_out(session.state)
                 session.show_notice()

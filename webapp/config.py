@@ -58,6 +58,11 @@ class AppConfig:
     # Host headers the app answers (the ALB's DNS name, the site's domain); others get 400.
     trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "test")
     rate_rules: Mapping[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    # Open sockets (pages) per client address and per process (webapp/hardening.py).
+    max_sockets_per_address: int = 30
+    max_sockets: int = 2000
+    # The modules whose `protected_page`s are registered (webapp/protected.py): APP_PAGES.
+    app_pages: tuple[str, ...] = ("webapp.product",)
 
     @property
     def store_kind(self) -> str:
@@ -131,6 +136,15 @@ def _hosts(environ: Mapping[str, str], mode: Mode, host: str) -> tuple[str, ...]
     return local if host in {"127.0.0.1", "localhost", "0.0.0.0", "::"} else (*local, host)  # noqa: S104
 
 
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {raw!r}")
+    return int(raw)
+
+
 def _task_count(environ: Mapping[str, str]) -> int:
     raw = environ.get("MAX_TASKS", "").strip()
     if not raw:
@@ -172,6 +186,16 @@ def _shared_store(environ: Mapping[str, str], mode: Mode, storage_secret: str) -
     except ValueError as error:
         raise ConfigError(str(error)) from None
     return url, key
+
+
+def _app_pages(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """APP_PAGES: comma-separated importable module names (default: the webapp.product package)."""
+    raw = environ.get("APP_PAGES", "").strip()
+    names = tuple(name.strip() for name in raw.split(",") if name.strip())
+    for name in names:
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise ConfigError(f"APP_PAGES must list module names (a.b,c), got {name!r}")
+    return names or ("webapp.product",)
 
 
 def mode_from_env(environ: Mapping[str, str]) -> Mode:
@@ -221,4 +245,7 @@ def config_from_env(environ: Mapping[str, str]) -> AppConfig:
         trusted_proxy_hops=_hops(environ, mode),
         trusted_hosts=_hosts(environ, mode, host),
         rate_rules=rate_rules,
+        max_sockets_per_address=_count(environ, "MAX_SOCKETS_PER_ADDRESS", 30),
+        max_sockets=_count(environ, "MAX_SOCKETS", 2000),
+        app_pages=_app_pages(environ),
     )

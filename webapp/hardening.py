@@ -25,8 +25,6 @@ from webapp.config import AppConfig
 from webapp.i18n import parse_accept_language, translate
 
 MAX_SOCKET_MESSAGE_BYTES: Final = 64 * 1024
-MAX_SOCKETS_PER_IP: Final = 30
-MAX_SOCKETS: Final = 2000
 EXEMPT_FROM_HOST_CHECK: Final = frozenset({"/healthz"})
 CONTENT_SECURITY_POLICY: Final = "; ".join(
     (
@@ -106,7 +104,8 @@ class HardeningMiddleware:
             return
         https = self.config.cookie_secure or _header(scope, b"x-forwarded-proto") == "https"
         extra = security_headers(https)
-        if self.live_clients() >= MAX_SOCKETS and not path.startswith(("/_nicegui/", "/healthz")):
+        full = self.live_clients() >= self.config.max_sockets
+        if full and not path.startswith(("/_nicegui/", "/healthz")):
             locale = parse_accept_language(_header(scope, b"accept-language") or None)
             body = translate("busy", locale).encode()
             await _plain(send, 503, body, [*extra, (b"retry-after", b"30")])
@@ -140,7 +139,7 @@ async def _plain(
 class SocketCaps:
     """Counts open sockets per client address; refuses past the caps (pure bookkeeping)."""
 
-    def __init__(self, per_ip: int = MAX_SOCKETS_PER_IP, total: int = MAX_SOCKETS) -> None:
+    def __init__(self, per_ip: int, total: int) -> None:
         self.per_ip, self.total = per_ip, total
         self.by_ip: Counter[str] = Counter()
         self.owner: dict[str, str] = {}
@@ -171,7 +170,7 @@ def install(config: AppConfig) -> SocketCaps:
         )
     sio = core.sio
     sio.eio.max_http_buffer_size = MAX_SOCKET_MESSAGE_BYTES
-    caps = SocketCaps()
+    caps = SocketCaps(config.max_sockets_per_address, config.max_sockets)
     handlers = sio.handlers.setdefault("/", {})
     original_connect = getattr(sio, "_login_original_connect", None) or handlers.get("connect")
     original_disconnect = getattr(sio, "_login_original_disconnect", None) or handlers.get(

@@ -140,8 +140,83 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "ja": "セッション終了日時: {time}",
     },
     "signout_button": {"en": "Sign out", "ja": "サインアウト"},
+    # --- the user menu, the account page, the 403 page ----------------------------------
+    "user_menu": {"en": "Account menu", "ja": "アカウントメニュー"},
+    "menu_account": {"en": "Account", "ja": "アカウント設定"},
+    "account_title": {"en": "Account settings", "ja": "アカウント設定"},
+    "account_email_fixed": {
+        "en": "Email (your username, it cannot be changed): {email}",
+        "ja": "メールアドレス（ユーザー名のため変更できません）: {email}",
+    },
+    "account_session_heading": {"en": "This session", "ja": "このセッション"},
+    "account_groups": {"en": "Groups: {groups}", "ja": "グループ: {groups}"},
+    "account_no_groups": {"en": "none", "ja": "なし"},
+    "account_password_heading": {"en": "Change password", "ja": "パスワードの変更"},
+    "current_password_label": {"en": "Current password", "ja": "現在のパスワード"},
+    "change_password_button": {"en": "Change password", "ja": "パスワードを変更"},
+    "account_wrong_password": {
+        "en": "The current password is not correct.",
+        "ja": "現在のパスワードが正しくありません。",
+    },
+    "account_everywhere_heading": {
+        "en": "Sign out of every device",
+        "ja": "すべてのデバイスからサインアウト",
+    },
+    "account_everywhere_intro": {
+        "en": "Ends every session of this account: on this device and on all others.",
+        "ja": "このアカウントのすべてのセッション（このデバイスと他のすべてのデバイス）を"
+        "終了します。",
+    },
+    "signout_everywhere_button": {"en": "Sign out everywhere", "ja": "すべてからサインアウト"},
+    "account_delete_heading": {"en": "Delete my account", "ja": "アカウントの削除"},
+    "account_delete_intro": {
+        "en": "This deletes the account {email} for good. Type your email again to confirm.",
+        "ja": "アカウント {email} を完全に削除します。確認のためメールアドレスを"
+        "もう一度入力してください。",
+    },
+    "delete_email_label": {"en": "Your email, again", "ja": "メールアドレス（確認）"},
+    "delete_button": {"en": "Delete my account", "ja": "アカウントを削除"},
+    "delete_email_mismatch": {
+        "en": "That is not this account's email.",
+        "ja": "このアカウントのメールアドレスではありません。",
+    },
+    "delete_reauth": {
+        "en": "For your security, deleting the account needs a sign-in with a code from the last "
+        "{minutes} minutes.",
+        "ja": "安全のため、アカウントの削除には直近{minutes}分以内のコードによる"
+        "サインインが必要です。",
+    },
+    "reauth_button": {"en": "Sign in again", "ja": "もう一度サインイン"},
+    "forbidden_title": {"en": "Access denied", "ja": "アクセスできません"},
+    "forbidden_text": {
+        "en": "Your account may not open this page.",
+        "ja": "このアカウントではこのページを開けません。",
+    },
+    "forbidden_home": {"en": "Back to the start page", "ja": "トップページへ戻る"},
+    # --- the example pages (webapp/product) -------------------------------------------
+    "reports_title": {"en": "Reports", "ja": "レポート"},
+    "reports_intro": {
+        "en": "Only members of the analysts group can open this page.",
+        "ja": "このページは analysts グループのメンバーだけが開けます。",
+    },
     # --- notices shown once on the next page ---------------------------------------------
     "notice_signed_out": {"en": "You have signed out.", "ja": "サインアウトしました。"},
+    "notice_signed_out_everywhere": {
+        "en": "You have signed out on every device.",
+        "ja": "すべてのデバイスからサインアウトしました。",
+    },
+    "notice_password_changed": {
+        "en": "Your password has been changed.",
+        "ja": "パスワードを変更しました。",
+    },
+    "notice_account_deleted": {
+        "en": "Your account has been deleted.",
+        "ja": "アカウントを削除しました。",
+    },
+    "notice_reauth_required": {
+        "en": "Sign in again to delete your account.",
+        "ja": "アカウントを削除するには、もう一度サインインしてください。",
+    },
     "notice_sign_in_required": {
         "en": "Please sign in to continue.",
         "ja": "続行するにはサインインしてください。",

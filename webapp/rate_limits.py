@@ -38,6 +38,11 @@ DEFAULT_RULES: Final[Mapping[str, Rule]] = {
     "resend": Rule("10/hour", "3/hour"),
     "forgot": Rule("10/hour", "3/hour"),
     "reset": Rule("20 per 10 minutes", "10 per 10 minutes"),
+    # The account page (per signed-in account): a stolen session cannot guess the password
+    # through ChangePassword, nor hammer the account calls.
+    "change_password": Rule("20 per 10 minutes", "5 per 15 minutes"),
+    "sign_out_everywhere": Rule("20 per 10 minutes", "10 per 10 minutes"),
+    "delete_account": Rule("20 per 10 minutes", "5 per 15 minutes"),
 }
 
 

@@ -92,3 +92,33 @@ def wait_for_code(base: str, to: str, count: int, timeout: float = 20) -> str:
             return str(found[0])
         time.sleep(0.1)
     raise AssertionError(f"no email number {count} to {to}")
+
+
+def sign_up_and_confirm(page: Any, base: str, email: str, password: str, code: Any) -> None:
+    """Sign up in the browser and confirm with `code()`, the first email's code."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/signup")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Confirm password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Confirm your email")).to_be_visible()
+    page.get_by_label("Verification code").fill(code())
+    page.get_by_label("Verification code").press("Enter")
+    expect(page.get_by_text("Your email is confirmed. You can sign in now.")).to_be_visible()
+
+
+def emulator_code(emulator_env: dict[str, str], to: str, count: int) -> str:
+    """The code in the `count`-th email to `to` in a standalone emulator's mailbox (waits)."""
+    deadline = time.monotonic() + 20
+    url = f"{emulator_env['AWS_ENDPOINT_URL']}/_emulator/mailbox?to={urllib.request.quote(to)}"
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1
+            messages: list[dict[str, Any]] = json.load(response)
+        if len(messages) >= count:
+            found = _CODE_LINE.findall(messages[count - 1]["text"] or "")
+            assert found, messages[count - 1]["text"]
+            return str(found[0])
+        time.sleep(0.1)
+    raise AssertionError(f"no email number {count} to {to}")

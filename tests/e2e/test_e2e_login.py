@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from e2e_app import sign_up_and_confirm as confirm_in_browser
 from e2e_app import wait_for_code
 from playwright.sync_api import Browser, BrowserContext, Page, Response, WebSocket, expect
 
@@ -51,15 +52,7 @@ def open_page(context: BrowserContext, received: Received) -> Page:
 
 
 def sign_up_and_confirm(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/signup")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Confirm your email")).to_be_visible()
-    page.get_by_label("Verification code").fill(wait_for_code(base, email, 1))
-    page.get_by_label("Verification code").press("Enter")
-    expect(page.get_by_text("Your email is confirmed. You can sign in now.")).to_be_visible()
+    confirm_in_browser(page, base, email, PASSWORD, lambda: wait_for_code(base, email, 1))
 
 
 def start_sign_in(page: Page, email: str) -> None:

@@ -10,19 +10,16 @@ address or Cognito session in clear.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import re
-import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
 
 import pytest
-from e2e_app import running_app
+from e2e_app import emulator_code, running_app, sign_up_and_confirm
 from playwright.sync_api import Browser, Page, expect
 
 from tests.redis_server import RedisServer, redis_server
@@ -65,20 +62,6 @@ def task(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Itera
         yield base
 
 
-def code_for(emulator_env: dict[str, str], to: str, count: int) -> str:
-    deadline = time.monotonic() + 20
-    url = f"{emulator_env['AWS_ENDPOINT_URL']}/_emulator/mailbox?to={urllib.request.quote(to)}"
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1
-            messages: list[dict[str, Any]] = json.load(response)
-        if len(messages) >= count:
-            found = _CODE_LINE.findall(messages[count - 1]["text"] or "")
-            assert found
-            return str(found[0])
-        time.sleep(0.1)
-    raise AssertionError(f"no email number {count} to {to}")
-
-
 def new_page(browser: Browser) -> Page:
     page = browser.new_context().new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -86,15 +69,7 @@ def new_page(browser: Browser) -> Page:
 
 
 def sign_up(page: Page, base: str, email: str, emulator_env: dict[str, str]) -> None:
-    page.goto(f"{base}/signup")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Confirm your email")).to_be_visible()
-    page.get_by_label("Verification code").fill(code_for(emulator_env, email, 1))
-    page.get_by_label("Verification code").press("Enter")
-    expect(page.get_by_text("Your email is confirmed. You can sign in now.")).to_be_visible()
+    sign_up_and_confirm(page, base, email, PASSWORD, lambda: emulator_code(emulator_env, email, 1))
 
 
 def ask_for_a_code(page: Page, base: str, email: str) -> None:
@@ -136,10 +111,10 @@ def test_a_rolling_deploy_signs_nobody_out_and_loses_no_half_done_sign_in(
         b2 = second_generation.enter_context(task(tmp_path_factory, cognito_env))
         alice_page.goto(f"{b2}/code")  # the sign-in started on A continues on another task
         expect(alice_page.get_by_text("Enter your sign-in code")).to_be_visible()
-        used_codes.append(code_for(emulator_env, alice, 2))
+        used_codes.append(emulator_code(emulator_env, alice, 2))
         enter_code(alice_page, used_codes[-1])
         ask_for_a_code(bob_page, a2, bob)
-        used_codes.append(code_for(emulator_env, bob, 2))
+        used_codes.append(emulator_code(emulator_env, bob, 2))
         enter_code(bob_page, used_codes[-1])
         for base in (a2, b2):  # each sees only themself, on either task
             alice_page.goto(f"{base}/")
@@ -195,3 +170,29 @@ def test_the_health_check_reports_an_unreachable_redis(
             redis.resume()
         with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
             assert response.status == 200
+
+
+def test_a_redis_outage_mid_journey_loses_nothing(
+    browser: Browser,
+    tmp_path_factory: pytest.TempPathFactory,
+    emulator_env: dict[str, str],
+    cognito_env: dict[str, str],
+    redis: RedisServer,
+) -> None:
+    email = f"outage-{uuid.uuid4().hex[:8]}@example.com"
+    page = new_page(browser)
+    with task(tmp_path_factory, cognito_env) as base:
+        sign_up(page, base, email, emulator_env)
+        ask_for_a_code(page, base, email)
+        code = emulator_code(emulator_env, email, 2)
+        redis.pause()  # Redis stops answering while the code page is open
+        try:
+            page.get_by_label("One-time code").fill(code)
+            page.get_by_label("One-time code").press("Enter")
+            expect(page.get_by_text("Sign-in is temporarily unavailable.")).to_be_visible()
+        finally:
+            redis.resume()
+        page.get_by_label("One-time code").fill(code)  # the same code, the same sign-in
+        page.get_by_label("One-time code").press("Enter")
+        expect(page.get_by_text("You are signed in.")).to_be_visible()
+        expect(page.get_by_text(f"Email: {email}")).to_be_visible()

@@ -144,6 +144,19 @@ def test_refresh_token_after_global_sign_out_is_refused(stack: LocalStack) -> No
     )
 
 
+def test_administrators_global_sign_out_revokes_refresh_and_access(stack: LocalStack) -> None:
+    """Named by email, as the web app's users are (moto's own revoked nothing for an alias)."""
+    email, tokens = signed_in(stack)
+    cognito(stack).admin_user_global_sign_out(UserPoolId=stack.user_pool_id, Username=email)
+    assert _refused(stack, tokens["RefreshToken"]) == (
+        "NotAuthorizedException",
+        "Refresh Token has been revoked",
+    )
+    with pytest.raises(ClientError) as caught:
+        cognito(stack).get_user(AccessToken=tokens["AccessToken"])
+    assert error_of(caught.value) == ("NotAuthorizedException", "Access Token has been revoked")
+
+
 def test_refresh_token_of_another_client_is_refused(stack: LocalStack) -> None:
     _, tokens = signed_in(stack)
     other = stack.create_client("other-web")

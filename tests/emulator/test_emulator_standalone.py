@@ -25,7 +25,7 @@ from documented_srp_client import DocumentedSrpClient
 from emulator_testkit import PASSWORD, new_email
 
 from functions.settings import CLIENT_AUTH_FLOWS
-from tests.standalone_emulator import read_exports, standalone_emulator
+from tests.standalone_emulator import launch, read_exports, standalone_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 AWS_CLI = Path(sys.executable).with_name("aws")
@@ -186,16 +186,7 @@ def test_documented_client_completes_the_sign_in(standalone: Standalone) -> None
 
 
 def test_ctrl_c_stops_cleanly() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
-    env["PYTHONPATH"] = str(ROOT)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    process = launch()
     try:
         read_exports(process, time.monotonic() + 60)
         process.send_signal(signal.SIGINT)

@@ -8,11 +8,9 @@ emulator process points stdout at stderr around them.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -24,7 +22,7 @@ import pytest
 from documented_srp_client import DocumentedSrpClient
 from emulator_testkit import PASSWORD, new_email
 
-from tests.standalone_emulator import EXPORT, NAMES, ROOT, LinePump
+from tests.standalone_emulator import EXPORT, NAMES, LinePump, launch
 
 QUIET_SECONDS = 1.5
 
@@ -63,16 +61,7 @@ class Running:
 
 @pytest.fixture
 def running() -> Iterator[Running]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
-    env["PYTHONPATH"] = str(ROOT)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = launch(stderr=subprocess.PIPE)
     try:
         yield Running(process)
     finally:

@@ -73,7 +73,7 @@ import sys, time
 started = time.perf_counter()
 import functions.create_auth_challenge
 from functions import account_store, mailer
-ses, table = mailer._client, account_store._client
+ses, table = mailer.SES.current, account_store.DYNAMODB.current
 print("boto3" in sys.modules, ses is not None, table is not None)
 if ses is not None:
     print(ses.meta.region_name, ses.meta.endpoint_url, table.meta.endpoint_url)

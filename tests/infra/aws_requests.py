@@ -23,7 +23,7 @@ import botocore.session
 import pulumi
 from botocore.model import Shape
 from botocore.validate import ParamValidator
-from infra_harness import Program, Resource, unsecret
+from infra_harness import REGION, Program, Resource, unsecret
 
 SESSION = botocore.session.get_session()
 
@@ -146,7 +146,9 @@ def _permission(r: Resource) -> Iterator[Request]:
         "Action": i["action"],
         "Principal": i["principal"],
         "SourceArn": i["sourceArn"],
+        "SourceAccount": i.get("sourceAccount"),
     }
+    params = _drop_none(params)
     yield Request("lambda", "AddPermission", params, r.name)
 
 
@@ -262,6 +264,11 @@ def _load_balancer(r: Resource) -> Iterator[Request]:
         ).lower(),
         "deletion_protection.enabled": str(i["enableDeletionProtection"]).lower(),
     }
+    logs = i.get("accessLogs")
+    if logs:
+        attributes["access_logs.s3.enabled"] = str(logs.get("enabled", False)).lower()
+        attributes["access_logs.s3.bucket"] = logs["bucket"]
+        attributes["access_logs.s3.prefix"] = logs.get("prefix", "")
     yield Request(
         "elbv2",
         "ModifyLoadBalancerAttributes",
@@ -587,6 +594,154 @@ def _security_group(r: Resource) -> Iterator[Request]:
     yield Request("ec2", "CreateSecurityGroup", params, r.name)
 
 
+# --- ElastiCache (the session cache), S3 (the access logs), WAF ---------------------------------
+
+
+def _serverless_cache(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    limits = i["cacheUsageLimits"]
+    ecpu = limits.get("ecpuPerSeconds") or []
+    assert len(ecpu) <= 1, "the API takes one ECPUPerSecond limit"
+    usage = _drop_none(
+        {
+            "DataStorage": pascal(limits.get("dataStorage")),
+            "ECPUPerSecond": pascal(ecpu[0]) if ecpu else None,
+        }
+    )
+    params = {
+        "ServerlessCacheName": r.state["name"],
+        "Description": i.get("description"),
+        "Engine": i["engine"],
+        "MajorEngineVersion": i.get("majorEngineVersion"),
+        "CacheUsageLimits": usage,
+        "SecurityGroupIds": i.get("securityGroupIds"),
+        "SubnetIds": i.get("subnetIds"),
+        "UserGroupId": i.get("userGroupId"),
+        "SnapshotRetentionLimit": i.get("snapshotRetentionLimit"),
+        "Tags": tag_list(i.get("tags")),
+    }
+    yield Request("elasticache", "CreateServerlessCache", _drop_none(params), r.name)
+
+
+def _cache_user(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    params = {
+        "UserId": i["userId"],
+        "UserName": i["userName"],
+        "Engine": i["engine"],
+        "Passwords": i.get("passwords"),
+        "AccessString": i["accessString"],
+        "Tags": tag_list(i.get("tags")),
+    }
+    yield Request("elasticache", "CreateUser", _drop_none(params), r.name)
+
+
+def _cache_user_group(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    params = {
+        "UserGroupId": i["userGroupId"],
+        "Engine": i["engine"],
+        "UserIds": i["userIds"],
+        "Tags": tag_list(i.get("tags")),
+    }
+    yield Request("elasticache", "CreateUserGroup", params, r.name)
+
+
+def _bucket(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    name = r.state["bucket"]
+    yield Request(
+        "s3",
+        "CreateBucket",
+        {"Bucket": name, "CreateBucketConfiguration": {"LocationConstraint": REGION}},
+        r.name,
+    )
+    yield Request(
+        "s3",
+        "PutBucketTagging",
+        {"Bucket": name, "Tagging": {"TagSet": tag_list(i["tags"])}},
+        r.name,
+    )
+
+
+def _ownership(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    params = {"Bucket": i["bucket"], "OwnershipControls": {"Rules": [pascal(i["rule"])]}}
+    yield Request("s3", "PutBucketOwnershipControls", params, r.name)
+
+
+def _public_access_block(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    configuration = pascal(
+        {k: v for k, v in i.items() if k != "bucket"},
+        {
+            "blockPublicAcls": "BlockPublicAcls",
+            "ignorePublicAcls": "IgnorePublicAcls",
+            "blockPublicPolicy": "BlockPublicPolicy",
+            "restrictPublicBuckets": "RestrictPublicBuckets",
+        },
+    )
+    yield Request(
+        "s3",
+        "PutPublicAccessBlock",
+        {"Bucket": i["bucket"], "PublicAccessBlockConfiguration": configuration},
+        r.name,
+    )
+
+
+def _bucket_encryption(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    rules = pascal(i["rules"], {"sseAlgorithm": "SSEAlgorithm", "kmsMasterKeyId": "KMSMasterKeyID"})
+    yield Request(
+        "s3",
+        "PutBucketEncryption",
+        {"Bucket": i["bucket"], "ServerSideEncryptionConfiguration": {"Rules": rules}},
+        r.name,
+    )
+
+
+def _bucket_lifecycle(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    rules = pascal(i["rules"], {"id": "ID"})
+    yield Request(
+        "s3",
+        "PutBucketLifecycleConfiguration",
+        {"Bucket": i["bucket"], "LifecycleConfiguration": {"Rules": rules}},
+        r.name,
+    )
+
+
+def _bucket_policy(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    yield Request("s3", "PutBucketPolicy", {"Bucket": i["bucket"], "Policy": i["policy"]}, r.name)
+
+
+WAF_RENAMES = {
+    "cloudwatchMetricsEnabled": "CloudWatchMetricsEnabled",
+    "forwardedIpConfig": "ForwardedIPConfig",
+}
+
+
+def _web_acl(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    params = {
+        "Name": auto_name(r),
+        "Scope": i["scope"],
+        "DefaultAction": pascal(i["defaultAction"]),
+        "Description": i.get("description"),
+        "Rules": pascal(i.get("rules", []), WAF_RENAMES),
+        "VisibilityConfig": pascal(i["visibilityConfig"], WAF_RENAMES),
+        "Tags": tag_list(i.get("tags")),
+    }
+    yield Request("wafv2", "CreateWebACL", _drop_none(params), r.name)
+
+
+def _web_acl_association(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    params = {"WebACLArn": i["webAclArn"], "ResourceArn": i["resourceArn"]}
+    yield Request("wafv2", "AssociateWebACL", params, r.name)
+
+
 TRANSLATORS: dict[str, Callable[[Resource], Iterator[Request]]] = {
     "aws:cognito/userPool:UserPool": _user_pool,
     "aws:cognito/userPoolClient:UserPoolClient": _user_pool_client,
@@ -626,6 +781,19 @@ TRANSLATORS: dict[str, Callable[[Resource], Iterator[Request]]] = {
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _sg_rule(
         "AuthorizeSecurityGroupEgress"
     ),
+    "aws:elasticache/serverlessCache:ServerlessCache": _serverless_cache,
+    "aws:elasticache/user:User": _cache_user,
+    "aws:elasticache/userGroup:UserGroup": _cache_user_group,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _ownership,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _public_access_block,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        _bucket_encryption
+    ),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _bucket_lifecycle,
+    "aws:s3/bucketPolicy:BucketPolicy": _bucket_policy,
+    "aws:wafv2/webAcl:WebAcl": _web_acl,
+    "aws:wafv2/webAclAssociation:WebAclAssociation": _web_acl_association,
 }
 NOT_TRANSLATED = {
     # The network's shapes carry no constraint beyond their types in the EC2 model; what can go

@@ -101,6 +101,8 @@ class Resource:
     """Inputs plus the outputs the mocks computed (id, arn, ...)."""
     dependencies: list[str]
     """URNs the engine must create first (depends_on and every input's resources)."""
+    ignore_changes: list[str] = field(default_factory=list)
+    """Inputs whose later changes the engine ignores (ResourceOptions.ignore_changes)."""
 
     @property
     def parent_type(self) -> str | None:
@@ -253,10 +255,12 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
         self.dependencies: dict[str, list[str]] = {}
+        self.ignore_changes: dict[str, list[str]] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         self.dependencies[response.urn] = list(request.dependencies)
+        self.ignore_changes[response.urn] = list(request.ignoreChanges)
         return response
 
 
@@ -285,7 +289,17 @@ def run_program(config: Mapping[str, str], stack: str = "dev") -> Program:
         state = dict(registration.state)
         state.setdefault("id", registration.id)
         inputs = mocks.inputs.get((typ, name), {})
-        resources.append(Resource(urn, typ, name, inputs, state, monitor.dependencies.get(urn, [])))
+        resources.append(
+            Resource(
+                urn,
+                typ,
+                name,
+                inputs,
+                state,
+                monitor.dependencies.get(urn, []),
+                monitor.ignore_changes.get(urn, []),
+            )
+        )
     return Program(exports=resolved, resources=resources, calls=mocks.calls)
 
 

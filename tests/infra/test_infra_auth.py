@@ -264,6 +264,39 @@ def test_one_permission_per_trigger_scoped_to_the_pool(stack: str) -> None:
         assert permission.inputs["action"] == "lambda:InvokeFunction"
         assert permission.inputs["principal"] == "cognito-idp.amazonaws.com"
         assert permission.inputs["sourceArn"] == pool.state["arn"]
+        # And the pool's account (AWS's confused-deputy advice for service principals).
+        assert permission.inputs["sourceAccount"] == ACCOUNT
+
+
+@pytest.mark.parametrize(
+    ("mode", "tier", "add_ons"),
+    [
+        ("off", "LITE", None),
+        ("audit", "PLUS", "AUDIT"),
+        ("enforced", "PLUS", "ENFORCED"),
+    ],
+)
+def test_threat_protection_needs_the_plus_tier_and_covers_custom_auth(
+    mode: str, tier: str, add_ons: str | None
+) -> None:
+    program = run_program(config_for("prod", threatProtection=mode), stack="prod")
+    pool = program.one("aws:cognito/userPool:UserPool").inputs
+    assert pool["userPoolTier"] == tier
+    if add_ons is None:
+        assert "userPoolAddOns" not in pool, "off: no add-on, Lite's price"
+    else:
+        # This login signs in only with CUSTOM_AUTH: without the custom-auth mode threat
+        # protection would score none of its sign-ins.
+        assert pool["userPoolAddOns"] == {
+            "advancedSecurityMode": add_ons,
+            "advancedSecurityAdditionalFlows": {"customAuthMode": add_ons},
+        }
+
+
+def test_threat_protection_is_off_unless_asked_for() -> None:
+    for stack in ("dev", "prod"):
+        program = run_program(config_for(stack), stack=stack)
+        assert program.one("aws:cognito/userPool:UserPool").inputs["userPoolTier"] == "LITE"
 
 
 def test_user_pool_and_client(stack: str) -> None:
@@ -381,7 +414,8 @@ def test_a_reply_to_address_reaches_cognito_the_triggers_and_every_mail(
         def send_email(self, **request: Any) -> None:
             sent.append(request)
 
-    monkeypatch.setattr(mailer, "_client", Client())
+    client = Client()
+    monkeypatch.setattr(mailer, "ses_client", lambda region=None: client)
     content = EmailContent(subject="s", text="t", html="<p>h</p>")
     monkeypatch.setenv(mailer.REPLY_TO_ENV, address)
     mailer.send_email(sender="a@b.io", recipient="c@d.io", content=content)

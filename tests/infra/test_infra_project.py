@@ -133,6 +133,8 @@ def test_defaults_alone_plus_a_sender_make_a_valid_stack() -> None:
     assert stack.certificate_arn is None
     assert stack.image is None
     assert stack.nat_per_az is False
+    assert stack.session_store == "redis", "the default is the safe one for several tasks"
+    assert (stack.session_cache_max_gb, stack.session_cache_max_ecpu_per_second) == (1, 5000)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -188,6 +190,18 @@ def test_reserved_documentation_domains_are_refused(key: str, value: str) -> Non
         load_stack_config(_lookup(config_for("dev", **{key: value})))
 
 
+def test_a_certificate_needs_the_host_name_users_reach() -> None:
+    """The app answers only its own host names: with a certificate it must be told which."""
+    with pytest.raises(SettingError, match=r"domainName is required with certificateArn"):
+        load_stack_config(_lookup(config_for("prod", domainName=None)))
+    with pytest.raises(SettingError, match=r"domainName is 'login\.example\.com', an example"):
+        load_stack_config(_lookup(config_for("prod", domainName="login.example.com")))
+    assert (
+        load_stack_config(_lookup(config_for("prod"))).domain_name
+        == USER_VALUES["prod"]["domainName"]
+    )
+
+
 def test_a_certificate_of_another_region_is_refused() -> None:
     config = config_for("prod")
     with pytest.raises(SettingError, match="certificateArn is in eu-west-1 but the stack deploys"):
@@ -202,6 +216,11 @@ def test_dev_is_cheap_and_prod_is_production_shaped() -> None:
     assert dev.certificate_arn is None, "dev is HTTPS through CloudFront"
     assert dev.deletion_protection is False
     assert dev.task_cpu == 256
+    assert dev.max_count == 1, "one task..."
+    assert dev.session_store == "memory", "...so no session cache to pay for"
+    assert prod.session_store == "redis", "prod's tasks share every browser's state"
+    assert prod.max_count > 1
+    assert dev.threat_protection == prod.threat_protection == "off"
     assert prod.nat_per_az is True
     assert prod.certificate_arn is not None
     assert prod.deletion_protection is True
@@ -301,6 +320,17 @@ BAD_VALUES = [
     ("replyToEmail", "not-an-address", r"replyToEmail must be an email address, or empty"),
     ("alarmEmail", "ops@", r"alarmEmail must be an email address, or empty"),
     ("image", "two words", r"image must be an image reference without spaces"),
+    ("sessionStore", "valkey", r"sessionStore must be one of redis, memory, got 'valkey'"),
+    ("sessionCacheMaxGb", "0", r"sessionCacheMaxGb must be an integer from 1 to 5000"),
+    ("sessionCacheMaxGb", "5001", r"sessionCacheMaxGb must be an integer from 1 to 5000"),
+    (
+        "sessionCacheMaxEcpuPerSecond",
+        "999",
+        r"sessionCacheMaxEcpuPerSecond must be an integer from 1000 to 15000000",
+    ),
+    ("threatProtection", "on", r"threatProtection must be one of off, audit, enforced, got 'on'"),
+    ("domainName", "Login.Example.Org", r"domainName must be a lower-case host name"),
+    ("domainName", "app.northwind-traders.io", r"domainName needs certificateArn"),
 ]
 
 

@@ -4,13 +4,15 @@ Every recorded resource that maps one-to-one onto an AWS API becomes the request
 sends for it (tests/infra/aws_requests.py), and each request is validated against botocore's
 service model (required and unknown members, types, enums, lengths, ranges, patterns) and the
 limits AWS documents outside the models. Then the dependency graph is checked for the orderings
-a first `pulumi up` needs: the internet gateway before the load balancer; NAT routes, the
-execution role's policy, the secret's value and the listeners before the ECS service.
+a first `pulumi up` needs: the internet gateway and the log bucket's policy before the load
+balancer; NAT routes, the execution role's policy, the secrets' values, the session cache and the
+listeners before the ECS service.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -263,6 +265,30 @@ def test_the_load_balancer_is_created_after_the_internet_gateway_and_public_rout
     assert required <= before, required - before
 
 
+def test_the_load_balancer_is_created_after_its_log_bucket_may_take_logs(
+    program: Program,
+) -> None:
+    """ELB checks, when access logging is turned on, that it may write to the bucket."""
+    before = _ancestors(program, program.one("aws:lb/loadBalancer:LoadBalancer"))
+    required = {
+        r.urn
+        for r in program.resources
+        if r.typ.startswith("aws:s3/")
+        and r.typ
+        in {
+            "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        }
+    }
+    assert len(required) == 4
+    assert required <= before, required - before
+    policy = program.one("aws:s3/bucketPolicy:BucketPolicy")
+    block = program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert block.urn in _ancestors(program, policy), "a policy while the block changes fails"
+
+
 def test_the_service_waits_for_everything_its_tasks_need(program: Program) -> None:
     service = program.one("aws:ecs/service:Service")
     before = _ancestors(program, service)
@@ -279,6 +305,17 @@ def test_the_service_waits_for_everything_its_tasks_need(program: Program) -> No
     required |= _urns(program, "aws:lb/listenerRule:ListenerRule")
     required |= {program.one("aws:cloudwatch/logGroup:LogGroup", "web-insights").urn}
     required |= {program.one("aws:ecs/taskDefinition:TaskDefinition").urn}
+    # With Redis: an available cache the tasks may reach and both secrets' values.
+    required |= _urns(program, "aws:elasticache/serverlessCache:ServerlessCache")
+    required |= _urns(program, "aws:secretsmanager/secretVersion:SecretVersion", "sessions-")
+    required |= _urns(
+        program, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-cache"
+    )
+    required |= _urns(
+        program, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-service-out-cache"
+    )
+    if program.exports["sessionStore"] == "redis":
+        assert len(required & _urns(program, "aws:secretsmanager/secretVersion:SecretVersion")) == 4
     assert required <= before, sorted(required - before)
     assert service.inputs["waitForSteadyState"] is True
 
@@ -302,3 +339,146 @@ def test_every_aws_resource_type_is_rehearsed_or_explained(program: Program) -> 
     """A new resource type without a request model fails here instead of escaping the check."""
     requests_of(program)
     assert len(TRANSLATORS) >= 30
+
+
+# --- the session cache, the access logs and the WAF: limits AWS documents outside the models ----
+
+
+def test_the_session_cache_fits_elasticaches_documented_limits(
+    program: Program, requests: list[Request]
+) -> None:
+    caches = _of(requests, "CreateServerlessCache")
+    users = _of(requests, "CreateUser")
+    groups = _of(requests, "CreateUserGroup")
+    if program.exports["sessionStore"] == "memory":
+        assert caches == users == groups == []
+        return
+    (cache,) = caches
+    params = cache.params
+    # ServerlessCacheName: 1-40 letters, digits or hyphens, a letter first, no "--", no "-" last.
+    name = params["ServerlessCacheName"]
+    assert re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,39}", name), name
+    assert "--" not in name, name
+    assert not name.endswith("-")
+    limits = params["CacheUsageLimits"]
+    assert 1 <= limits["DataStorage"]["Maximum"] <= 5000, "GB"
+    assert 1000 <= limits["ECPUPerSecond"]["Maximum"] <= 15_000_000
+    assert params["Engine"] == "valkey"
+    assert params["MajorEngineVersion"].isdigit()
+    assert len(params["SubnetIds"]) >= 2, "two availability zones"
+    by_id = {u.params["UserId"]: u.params for u in users}
+    for user in by_id.values():
+        for password in user["Passwords"]:
+            # CreateUser: 16 to 128 printable characters, none of space, '"', '/', '@'.
+            assert 16 <= len(password) <= 128
+            assert not set(password) & set(' "/@'), user["UserId"]
+        assert user["AccessString"].split()[0] in {"on", "off"}
+        assert not re.search(r"(^|\s)(>|<|nopass|reset)", user["AccessString"])
+    (group,) = groups
+    # DefaultUserRequired: a group must hold a user whose *name* is "default".
+    names = [by_id[uid]["UserName"] for uid in group.params["UserIds"]]
+    assert "default" in names
+    assert group.params["UserGroupId"] == params["UserGroupId"]
+    assert group.params["UserGroupId"] == group.params["UserGroupId"].lower()
+
+
+def _statement_depth(statement: dict[str, Any]) -> int:
+    ((kind, body),) = statement.items()
+    if kind in {"AndStatement", "OrStatement"}:
+        return 1 + max(_statement_depth(s) for s in body["Statements"])
+    if kind == "NotStatement":
+        return 1 + _statement_depth(body["Statement"])
+    return 1
+
+
+# WCUs of the managed groups (AWS WAF developer guide, "AWS Managed Rules rule groups list") and
+# of the statements used here ("Web ACL capacity units"): a string match that starts with 2,
+# a size constraint 1, a label match 1, a rate-based statement 2 plus its scope-down.
+MANAGED_WCU = {
+    "AWSManagedRulesCommonRuleSet": 700,
+    "AWSManagedRulesKnownBadInputsRuleSet": 200,
+    "AWSManagedRulesAmazonIpReputationList": 25,
+}
+
+
+def _wcu(statement: dict[str, Any]) -> int:
+    ((kind, body),) = statement.items()
+    if kind in {"AndStatement", "OrStatement"}:
+        return sum(_wcu(s) for s in body["Statements"])
+    if kind == "NotStatement":
+        return _wcu(body["Statement"])
+    if kind == "ManagedRuleGroupStatement":
+        return MANAGED_WCU[body["Name"]]
+    if kind == "RateBasedStatement":
+        return 2 + _wcu(body.get("ScopeDownStatement", {"LabelMatchStatement": {}}))
+    transforms = sum(10 for t in body.get("TextTransformations", []) if t["Type"] != "NONE")
+    if kind == "ByteMatchStatement":
+        base = 2 if body["PositionalConstraint"] in {"EXACTLY", "STARTS_WITH", "ENDS_WITH"} else 10
+        return base + transforms
+    if kind in {"SizeConstraintStatement", "LabelMatchStatement"}:
+        return 1 + transforms
+    raise AssertionError(f"no capacity known for {kind}")
+
+
+def test_the_web_acl_fits_wafs_documented_limits(requests: list[Request]) -> None:
+    (acl,) = _of(requests, "CreateWebACL")
+    rules = acl.params["Rules"]
+    assert len({r["Name"] for r in rules}) == len(rules)
+    assert len({r["Priority"] for r in rules}) == len(rules)
+    total = 0
+    for rule in rules:
+        statement = rule["Statement"]
+        # The provider's `rules` block nests statements three levels deep at most (deeper
+        # needs rule_json), and a rate rule's scope-down two below the rate statement.
+        assert _statement_depth(statement) <= 3, rule["Name"]
+        if "RateBasedStatement" in statement:
+            rate = statement["RateBasedStatement"]
+            assert rate["EvaluationWindowSec"] in {60, 120, 300, 600}
+            assert _statement_depth(rate["ScopeDownStatement"]) <= 2, rule["Name"]
+            if rate["AggregateKeyType"] == "FORWARDED_IP":
+                assert "ForwardedIPConfig" in rate
+        # Exactly one of Action (own rules) and OverrideAction (rule groups).
+        has_group = "ManagedRuleGroupStatement" in statement
+        assert ("OverrideAction" in rule) == has_group, rule["Name"]
+        assert ("Action" in rule) != has_group, rule["Name"]
+        total += _wcu(statement)
+    # Up to 1,500 WCUs are in the web ACL's price; AWS WAF refuses more than 5,000.
+    assert total <= 1500, total
+    assert len(_of(requests, "AssociateWebACL")) == 1
+
+
+def test_the_log_bucket_fits_s3s_documented_rules(requests: list[Request]) -> None:
+    (create,) = _of(requests, "CreateBucket")
+    name = create.params["Bucket"]
+    # Bucket naming rules: 3-63 characters, lower-case letters, digits, dots and hyphens.
+    assert re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", name), name
+    (lifecycle,) = _of(requests, "PutBucketLifecycleConfiguration")
+    for rule in lifecycle.params["LifecycleConfiguration"]["Rules"]:
+        assert rule["Expiration"]["Days"] >= 1
+        assert "Prefix" not in rule or "Filter" not in rule, "one of Prefix and Filter"
+    (policy,) = _of(requests, "PutBucketPolicy")
+    document = json.loads(policy.params["Policy"])
+    actions = set(SESSION.get_service_model("s3").operation_names)
+    for statement in document["Statement"]:
+        for action in (
+            [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        ):
+            prefix, _, operation = action.partition(":")
+            assert prefix == "s3"
+            # Only the TLS-only Deny names every action; anything allowed is a real S3 call.
+            assert operation in actions or (operation == "*" and statement["Effect"] == "Deny")
+    assert len(policy.params["Policy"]) <= 20 * 1024, "bucket policies are at most 20 KB"
+
+
+def test_threat_protection_requests_are_valid_too() -> None:
+    """The Plus tier and both add-on modes, as CreateUserPool would receive them."""
+    for mode in ("audit", "enforced"):
+        program = run_program(config_for("prod", threatProtection=mode), stack="prod")
+        (pool,) = [r for r in requests_of(program) if r.operation == "CreateUserPool"]
+        assert check(pool) == []
+        assert pool.params["UserPoolTier"] == "PLUS"
+        setting = mode.upper()
+        assert pool.params["UserPoolAddOns"] == {
+            "AdvancedSecurityMode": setting,
+            "AdvancedSecurityAdditionalFlows": {"CustomAuthMode": setting},
+        }

@@ -14,6 +14,7 @@ from infra_harness import (
     PROJECT,
     RANDOM_PASSWORD,
     REGION,
+    SITE_DOMAIN,
     Program,
     Resource,
     config_for,
@@ -150,16 +151,29 @@ def test_every_taggable_resource_is_tagged_with_project_and_stack(program: Progr
         "aws:cloudwatch/dashboard:Dashboard",
         "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
         "aws:sns/topicSubscription:TopicSubscription",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:wafv2/webAclAssociation:WebAclAssociation",
     }
 
 
 def test_every_resource_is_a_child_of_its_component(program: Program) -> None:
     components = [r for r in program.resources if r.typ.startswith(COMPONENT_PREFIX)]
-    assert sorted(c.typ for c in components) == [
-        f"{COMPONENT_PREFIX}{kind}" for kind in ("Auth", "Email", "Network", "Operations", "Web")
-    ]
+    kinds = ["AccessLogs", "Auth", "Email", "Firewall", "Groups", "Network", "Operations", "Web"]
+    if program.exports["sessionStore"] == "redis":
+        kinds.append("Sessions")
+    assert sorted(c.typ for c in components) == sorted(f"{COMPONENT_PREFIX}{k}" for k in kinds)
     for component in components:
-        assert component.parent_type == "pulumi:pulumi:Stack"
+        # The pool's groups are a small component of their own inside Auth.
+        parent = (
+            COMPONENT_PREFIX + "Auth"
+            if component.typ.endswith(":Groups")
+            else "pulumi:pulumi:Stack"
+        )
+        assert component.parent_type == parent
     expected = {
         "aws:ec2/": "Network",
         "aws:sesv2/": "Email",
@@ -171,12 +185,15 @@ def test_every_resource_is_a_child_of_its_component(program: Program) -> None:
         "aws:ecr/": "Web",
         "aws:vpc/": "Web",
         "aws:appautoscaling/": "Web",
-        "aws:secretsmanager/": "Web",
+        "aws:secretsmanager/": "Web",  # or Sessions: checked below
         "aws:cloudfront/": "Web",
         "aws:sns/": "Operations",
         "aws:cloudwatch/metricAlarm": "Operations",
         "aws:cloudwatch/dashboard": "Operations",
         "docker-build:": "Web",
+        "aws:elasticache/": "Sessions",
+        "aws:s3/": "AccessLogs",
+        "aws:wafv2/": "Firewall",
     }
     for resource in program.resources:
         if resource.typ.startswith(COMPONENT_PREFIX):
@@ -187,7 +204,15 @@ def test_every_resource_is_a_child_of_its_component(program: Program) -> None:
             if resource.typ.startswith(prefix) and not (
                 prefix == "aws:ec2/" and resource.typ == "aws:ec2/securityGroup:SecurityGroup"
             ):
-                assert resource.parent_type == COMPONENT_PREFIX + component, resource.urn
+                owner = component
+                if resource.typ == "aws:cognito/userGroup:UserGroup":
+                    owner = "Groups"
+                if resource.name.startswith("sessions-") and prefix in {
+                    "aws:secretsmanager/",
+                    "aws:ec2/",
+                }:
+                    owner = "Sessions"
+                assert resource.parent_type == COMPONENT_PREFIX + owner, resource.urn
 
 
 def test_the_storage_secret_appears_nowhere_in_the_clear(program: Program) -> None:
@@ -232,8 +257,16 @@ def test_outputs(program: Program) -> None:
     exports = program.exports
     alb = program.one("aws:lb/loadBalancer:LoadBalancer")
     cdn = program.of_type("aws:cloudfront/distribution:Distribution")
-    front = cdn[0].state["domainName"] if cdn else alb.state["dnsName"]
+    # Without a certificate CloudFront's name; with one, the domainName the certificate covers
+    # (never the load balancer's amazonaws.com name, which the certificate does not cover).
+    front = cdn[0].state["domainName"] if cdn else SITE_DOMAIN
     assert exports["url"] == f"https://{front}"
+    assert exports["trustedHosts"] == f"{front},{alb.state['dnsName']}"
+    assert exports["webAclArn"] == program.one("aws:wafv2/webAcl:WebAcl").state["arn"]
+    assert exports["accessLogBucket"] == program.one("aws:s3/bucket:Bucket").state["bucket"]
+    caches = program.of_type("aws:elasticache/serverlessCache:ServerlessCache")
+    assert exports["sessionStore"] == ("redis" if caches else "memory")
+    assert exports["sessionCacheName"] == (caches[0].state["name"] if caches else None)
     assert exports["alarmTopicArn"] == program.one("aws:sns/topic:Topic").state["arn"]
     assert (
         exports["dashboardName"] == f"{PROJECT}-{exports['logGroupNames']['webapp'].split('/')[2]}"

@@ -12,6 +12,7 @@ from infra_harness import (
     RANDOM_PASSWORD,
     REGION,
     ROOT,
+    SITE_DOMAIN,
     Program,
     config_for,
     run_program,
@@ -116,6 +117,8 @@ def test_task_definition_environment_secret_and_logs(stack: str) -> None:
     assert container["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
     env = {e["name"]: e["value"] for e in container["environment"]}
     login = _login(stack)
+    alb_dns = program.one("aws:lb/loadBalancer:LoadBalancer").state["dnsName"]
+    public = {"dev": "d111111abcdef8.cloudfront.net", "prod": SITE_DOMAIN}[stack]
     assert env == {
         "HOST": "0.0.0.0",  # noqa: S104 - the container listens on its task ENI
         "PORT": "8080",
@@ -124,10 +127,25 @@ def test_task_definition_environment_secret_and_logs(stack: str) -> None:
         "AWS_REGION": REGION,
         APP_NAME.env: login.triggers.app_name,
         "COOKIE_SECURE": "true",  # every stack is HTTPS (CloudFront or the ALB's certificate)
+        # The names users reach and the ALB's; CloudFront and the ALB (2) or the ALB alone (1)
+        # write X-Forwarded-For; the service's maxCount, so the app can refuse memory sessions.
+        "TRUSTED_HOSTS": f"{public},{alb_dns}",
+        "TRUSTED_PROXY_HOPS": {"dev": "2", "prod": "1"}[stack],
+        "MAX_TASKS": {"dev": "1", "prod": "6"}[stack],
         **pool_settings_to_env(login.pool),
     }
     secret = program.one("aws:secretsmanager/secret:Secret", "web-storage-secret")
-    assert container["secrets"] == [{"name": "STORAGE_SECRET", "valueFrom": secret.state["arn"]}]
+    expected_secrets = [{"name": "STORAGE_SECRET", "valueFrom": secret.state["arn"]}]
+    if stack == "prod":  # sessionStore redis: the URL and the sealing key, from Secrets Manager
+        url = program.one("aws:secretsmanager/secret:Secret", "sessions-redis-url")
+        key = program.one("aws:secretsmanager/secret:Secret", "sessions-encryption-key")
+        expected_secrets = [
+            {"name": "REDIS_URL", "valueFrom": url.state["arn"]},
+            {"name": "SESSION_ENCRYPTION_KEY", "valueFrom": key.state["arn"]},
+            *expected_secrets,
+        ]
+    assert container["secrets"] == expected_secrets
+    assert not {"REDIS_URL", "SESSION_ENCRYPTION_KEY", "STORAGE_SECRET"} & set(env)
     version = program.one("aws:secretsmanager/secretVersion:SecretVersion", "web-storage-secret")
     assert version.inputs["secretId"] == secret.state["id"]
     assert unsecret(version.inputs["secretString"]) == (True, RANDOM_PASSWORD), (
@@ -156,14 +174,19 @@ def test_task_definition_environment_secret_and_logs(stack: str) -> None:
     assert cluster.urn in insights.dependencies
 
 
-def test_execution_role_pulls_logs_and_reads_exactly_that_secret(stack: str) -> None:
+def test_execution_role_pulls_logs_and_reads_exactly_its_secrets(stack: str) -> None:
     program = run_program(config_for(stack), stack=stack)
     execution = program.one("aws:iam/role:Role", "web-execution")
     assert '"Service": "ecs-tasks.amazonaws.com"' in execution.inputs["assumeRolePolicy"]
     policy = next(doc for r, doc in program.policies() if r.inputs["role"] == execution.state["id"])
     repo = program.one("aws:ecr/repository:Repository")
     group = program.one("aws:cloudwatch/logGroup:LogGroup", "web-logs")
-    secret = program.one("aws:secretsmanager/secret:Secret", "web-storage-secret")
+    secrets = [program.one("aws:secretsmanager/secret:Secret", "web-storage-secret")]
+    if stack == "prod":
+        secrets += [
+            program.one("aws:secretsmanager/secret:Secret", "sessions-redis-url"),
+            program.one("aws:secretsmanager/secret:Secret", "sessions-encryption-key"),
+        ]
     assert policy["Statement"] == [
         {
             "Sid": "EcrLogin",
@@ -188,10 +211,11 @@ def test_execution_role_pulls_logs_and_reads_exactly_that_secret(stack: str) -> 
             "Resource": [f"{group.state['arn']}:*"],
         },
         {
-            "Sid": "ReadStorageSecret",
+            # Exactly the secrets the task receives: never the cache's password secret.
+            "Sid": "ReadTaskSecrets",
             "Effect": "Allow",
             "Action": ["secretsmanager:GetSecretValue"],
-            "Resource": [secret.state["arn"]],
+            "Resource": sorted(s.state["arn"] for s in secrets),
         },
     ]
     task_role = program.one("aws:iam/role:Role", "web-task")
@@ -240,7 +264,7 @@ def test_service_network_and_deployment(stack: str) -> None:
         assert listener.urn in service.dependencies, "the service is created after every listener"
 
     target = program.one("aws:appautoscaling/target:Target").inputs
-    assert (target["minCapacity"], target["maxCapacity"]) == {"dev": (1, 2), "prod": (2, 6)}[stack]
+    assert (target["minCapacity"], target["maxCapacity"]) == {"dev": (1, 1), "prod": (2, 6)}[stack]
     assert (
         target["resourceId"]
         == f"service/{program.one('aws:ecs/cluster:Cluster').state['name']}/{service.state['name']}"
@@ -288,7 +312,6 @@ def test_load_balancer_target_group_and_listeners(stack: str) -> None:
     for listener in listeners.values():
         assert listener["loadBalancerArn"] == alb.state["arn"]
     forward = [{"type": "forward", "targetGroupArn": tg.state["arn"]}]
-    dns = alb.state["dnsName"]
     if stack == "prod":
         assert set(listeners) == {80, 443}
         https = listeners[443]
@@ -303,7 +326,8 @@ def test_load_balancer_target_group_and_listeners(stack: str) -> None:
                 "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"},
             }
         ]
-        assert program.exports["url"] == f"https://{dns}"
+        # The certificate covers the stack's domainName, not the load balancer's own name.
+        assert program.exports["url"] == f"https://{SITE_DOMAIN}"
         assert "warning" not in program.exports
     else:
         # No certificate: CloudFront serves HTTPS; the ALB forwards only CloudFront's requests.
@@ -372,9 +396,67 @@ def test_security_group_chain(stack: str) -> None:
     assert alb_out[0]["referencedSecurityGroupId"] == service_sg.state["id"]
     assert (alb_out[0]["fromPort"], alb_out[0]["toPort"]) == (8080, 8080)
     service_out = rules(EGRESS, service_sg)
-    assert [(r["fromPort"], r["toPort"], r["ipProtocol"]) for r in service_out] == [
-        (443, 443, "tcp")
-    ]
-    # Every rule belongs to one of the two groups: nothing else opens a port.
-    assert len(program.of_type(INGRESS)) == len(alb_in) + len(service_in)
+    https_out = [r for r in service_out if "cidrIpv4" in r]
+    assert [(r["fromPort"], r["toPort"], r["ipProtocol"]) for r in https_out] == [(443, 443, "tcp")]
+    cache_in: list[dict[str, Any]] = []
+    caches = program.of_type(SG)
+    cache_groups = [g for g in caches if g.name == "sessions-cache-sg"]
+    if stack == "prod":  # sessionStore redis: tasks <-> the cache, on the Valkey port only
+        (cache_sg,) = cache_groups
+        cache_out = [r for r in service_out if "cidrIpv4" not in r]
+        assert [
+            (r["fromPort"], r["toPort"], r["ipProtocol"], r["referencedSecurityGroupId"])
+            for r in cache_out
+        ] == [(6379, 6379, "tcp", cache_sg.state["id"])]
+        cache_in = rules(INGRESS, cache_sg)
+        assert [
+            (r["fromPort"], r["toPort"], r["ipProtocol"], r["referencedSecurityGroupId"])
+            for r in cache_in
+        ] == [(6379, 6379, "tcp", service_sg.state["id"])], "only the tasks, only 6379"
+        assert not rules(EGRESS, cache_sg), "the cache opens no connection"
+        assert cache_sg.inputs["vpcId"] == program.one("aws:ec2/vpc:Vpc").state["id"]
+    else:
+        assert cache_groups == []
+        assert service_out == https_out
+    # Every rule belongs to one of the groups: nothing else opens a port.
+    assert len(program.of_type(INGRESS)) == len(alb_in) + len(service_in) + len(cache_in)
     assert len(program.of_type(EGRESS)) == len(alb_out) + len(service_out)
+
+
+def _task_environment(program: Program) -> dict[str, str]:
+    """What the container would see: its plain environment plus its secrets' stored values."""
+    container = _container(program)
+    env = {e["name"]: e["value"] for e in container["environment"]}
+    versions = {
+        r.state["secretId"]: unsecret(r.inputs["secretString"])[1]
+        for r in program.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    }
+    for secret in container["secrets"]:
+        owner = next(
+            r
+            for r in program.of_type("aws:secretsmanager/secret:Secret")
+            if r.state["arn"] == secret["valueFrom"]
+        )
+        env[secret["name"]] = versions[owner.state["id"]]
+    return env
+
+
+def test_the_task_environment_is_one_the_web_app_accepts(stack: str) -> None:
+    """The app refuses a bad deployment at start-up; this deployment is not one."""
+    from webapp.config import ConfigError, config_from_env
+
+    program = run_program(config_for(stack), stack=stack)
+    env = _task_environment(program)
+    config = config_from_env(env)
+    assert config.mode == "cognito"
+    assert config.store_kind == {"dev": "memory", "prod": "redis"}[stack]
+    assert config.trusted_proxy_hops == {"dev": 2, "prod": 1}[stack]
+    public = {"dev": "d111111abcdef8.cloudfront.net", "prod": SITE_DOMAIN}[stack]
+    assert public in config.trusted_hosts
+    if stack == "prod":
+        assert config.redis_url.startswith("rediss://")
+        assert len(config.session_key) == 32
+        # Without the cache the same task environment is refused (six tasks, no shared store).
+        without = {k: v for k, v in env.items() if k != "REDIS_URL"}
+        with pytest.raises(ConfigError, match="MAX_TASKS is 6 but REDIS_URL is not set"):
+            config_from_env(without)

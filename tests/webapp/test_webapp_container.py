@@ -6,12 +6,15 @@ the emulator unimportable, because local mode imports the emulator lazily.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "webapp" / "Dockerfile"
@@ -153,3 +156,113 @@ def test_local_mode_needs_the_emulator(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "ImportError" in result.stderr or "ModuleNotFoundError" in result.stderr
+
+
+# --- bytecode compiled into the image, not at every task start -----------------------------------
+
+COMPILE = "python -m compileall"
+
+
+def _compile_runs() -> list[tuple[int, str]]:
+    return [
+        (index, rest)
+        for index, (keyword, rest) in enumerate(instructions())
+        if keyword == "RUN" and COMPILE in rest
+    ]
+
+
+def test_bytecode_is_compiled_at_build_time_for_the_app_and_its_libraries() -> None:
+    """The tasks run as a user who cannot write bytecode: it must be in the image already."""
+    parsed = instructions()
+    runs = " ".join(rest for keyword, rest in parsed if keyword == "RUN")
+    assert "--no-compile" not in runs
+    compiles = _compile_runs()
+    assert compiles, "no `python -m compileall` at build time"
+    libraries = [rest for _, rest in compiles if "get_paths()['purelib']" in rest]
+    assert libraries, "site-packages are not compiled"
+    assert "get_paths()['stdlib']" in libraries[0], "nor the standard library"
+    # After the install, in the same layer (pip must have written the files first).
+    assert libraries[0].index("pip install") < libraries[0].index(COMPILE)
+    app = [rest for _, rest in compiles if "/app/webapp" in rest and "/app/functions" in rest]
+    assert app, "the app's own modules are not compiled"
+    app_index = next(i for i, rest in compiles if rest == app[0])
+    copies = [i for i, (keyword, _) in enumerate(parsed) if keyword == "COPY"]
+    user = next(i for i, (keyword, _) in enumerate(parsed) if keyword == "USER")
+    assert max(copies) < app_index < user, "compile after the last COPY, while still root"
+    env = " ".join(rest for keyword, rest in parsed if keyword == "ENV")
+    assert "PYTHONDONTWRITEBYTECODE=1" in env, "nothing is written at run time"
+
+
+def _compile_command(rest: str, mapping: dict[str, str]) -> list[str]:
+    """The Dockerfile's compile command for the app, with its paths mapped to `mapping`."""
+    command = rest[rest.index(COMPILE) :].split()
+    return [sys.executable, *[mapping.get(word, word) for word in command[1:]]]
+
+
+def test_the_apps_compile_command_succeeds_and_leaves_bytecode_for_every_module(
+    tmp_path: Path,
+) -> None:
+    (app,) = [rest for _, rest in _compile_runs() if "/app/webapp" in rest]
+    for package in ("functions", "webapp"):
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    mapping = {f"/app/{p}": str(tmp_path / p) for p in ("functions", "webapp")}
+    result = subprocess.run(
+        _compile_command(app, mapping), capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    sources = [*(tmp_path / "webapp").rglob("*.py"), tmp_path / "functions" / "settings.py"]
+    assert len(sources) > 20
+    for source in sources:
+        assert Path(importlib.util.cache_from_source(str(source))).is_file(), source
+
+
+def _web_closure() -> list[Any]:
+    """The installed distributions the `web` extra pulls in (what the image's pip installs)."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    web = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    found: dict[str, Any] = {}
+    todo = [Requirement(r) for r in web["web"]]
+    while todo:
+        requirement = todo.pop()
+        key = requirement.name.lower().replace("_", "-")
+        if key in found:
+            continue
+        found[key] = distribution = metadata.distribution(requirement.name)
+        extras = requirement.extras or {""}
+        for text in distribution.requires or []:
+            needed = Requirement(text)
+            if needed.marker is None or any(
+                needed.marker.evaluate({"extra": extra}) for extra in extras
+            ):
+                todo.append(needed)
+    return list(found.values())
+
+
+def test_every_library_module_of_the_image_compiles(tmp_path: Path) -> None:
+    """compileall fails the build on a file it cannot compile: none of the web extra's is one."""
+    closure = _web_closure()
+    names = {d.metadata["Name"].lower() for d in closure}
+    assert {"nicegui", "redis", "limits", "cryptography", "boto3"} <= names
+    copied = 0
+    for distribution in closure:
+        for file in distribution.files or []:
+            source = Path(str(distribution.locate_file(file)))
+            if source.suffix == ".py" and source.is_file():
+                target = tmp_path / str(file)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+                copied += 1
+    assert copied > 1000
+    result = subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "-j", "0", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

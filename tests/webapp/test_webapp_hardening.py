@@ -195,18 +195,25 @@ async def test_the_socket_server_refuses_past_the_cap(user: User, monkeypatch: A
     await user.open("/signin")
     connect = core.sio.handlers["/"]["connect"]
     environ = {"REMOTE_ADDR": "203.0.113.9"}
-    for number in range(hardening.MAX_SOCKETS_PER_IP):
+    cap = deps().config.max_sockets_per_address
+    assert cap == 30
+    for number in range(cap):
         await connect(f"flood-{number}", environ, None)
     with pytest.raises(socketio.exceptions.ConnectionRefusedError):
         await connect("one-too-many", environ, None)
-    for number in range(hardening.MAX_SOCKETS_PER_IP):
+    for number in range(cap):
         core.sio.handlers["/"]["disconnect"](f"flood-{number}")
     await connect("after", environ, None)  # released: admitted again
     core.sio.handlers["/"]["disconnect"]("after")
 
 
 async def test_a_full_process_answers_busy(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hardening, "MAX_SOCKETS", 0)
+    import dataclasses
+
+    middleware = next(m for m in app.user_middleware if m.cls is hardening.HardeningMiddleware)
+    full = dataclasses.replace(deps().config, max_sockets=0)
+    monkeypatch.setitem(middleware.kwargs, "config", full)
+    app.middleware_stack = None  # rebuilt with the full configuration
     page = await user.http_client.get("/signin", headers={"accept-language": "ja"})
     assert page.status_code == 503
     assert "混み合っています" in page.text

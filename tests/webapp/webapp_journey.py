@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from typing import Any
@@ -139,3 +140,53 @@ async def sign_in_fully(user: User, email: str, password: str = PASSWORD) -> Non
     await start_sign_in(user, email, password)
     await enter_code(user, await latest_code(user, email, before + 1))
     await see(user, "You are signed in.")
+
+
+JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.")
+
+
+def add_to_group(email: str, group: str) -> None:
+    """An administrator puts the account in a Cognito group (created when missing)."""
+    stack: Any = local_stack()
+    client = stack.boto3_client("cognito-idp")
+    pool = stack.user_pool_id
+    with contextlib.suppress(client.exceptions.GroupExistsException):
+        client.create_group(GroupName=group, UserPoolId=pool)
+    client.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=group)
+
+
+def user_exists(email: str) -> bool:
+    stack: Any = local_stack()
+    client = stack.boto3_client("cognito-idp")
+    try:
+        client.admin_get_user(UserPoolId=stack.user_pool_id, Username=email)
+    except client.exceptions.UserNotFoundException:
+        return False
+    return True
+
+
+def tokens_of(email: str) -> list[str]:
+    """The ID, access and refresh tokens the server holds for that browser (never sent)."""
+    tokens = stored_flow(email)["flow"]["tokens"]
+    return [tokens["id_token"], tokens["access_token"], tokens["refresh_token"]]
+
+
+def rendered_text(user: User) -> str:
+    """Every text and prop of every element of the simulated page (what the socket would carry)."""
+    parts = []
+    for element in user.client.elements.values():
+        parts.append(repr(element._props))  # what reaches the browser
+        parts.append(str(getattr(element, "text", "")))
+        parts.append(str(getattr(element, "content", "")))
+    return "\n".join(parts)
+
+
+async def finish_code(user: User, email: str, count: int) -> None:
+    await see(user, "Enter your sign-in code")
+    await enter_code(user, await latest_code(user, email, count))
+
+
+def fill_sign_in(user: User, email: str, password: str = PASSWORD) -> None:
+    type_into(user, "email", email)
+    type_into(user, "password", password)
+    press(user, "submit")

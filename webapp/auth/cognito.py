@@ -244,3 +244,18 @@ class CognitoGateway:
             Operation.GLOBAL_SIGN_OUT,
             lambda: self._client.global_sign_out(AccessToken=access_token),
         )
+
+    # --- the signed-in user's own account (calls made with the access token) ---------------
+
+    def change_password(self, access_token: str, previous: str, proposed: str) -> Response:
+        return self._call(
+            Operation.CHANGE_PASSWORD,
+            lambda: self._client.change_password(
+                AccessToken=access_token, PreviousPassword=previous, ProposedPassword=proposed
+            ),
+        )
+
+    def delete_user(self, access_token: str) -> Response:
+        return self._call(
+            Operation.DELETE_USER, lambda: self._client.delete_user(AccessToken=access_token)
+        )

@@ -54,6 +54,8 @@ class Operation(StrEnum):
     REFRESH = "InitiateAuth.REFRESH_TOKEN_AUTH"
     REVOKE_TOKEN = "RevokeToken"  # noqa: S105
     GLOBAL_SIGN_OUT = "GlobalSignOut"
+    CHANGE_PASSWORD = "ChangePassword"  # noqa: S105
+    DELETE_USER = "DeleteUser"
 
 
 class AuthError(Exception):
@@ -97,8 +99,15 @@ _BY_CODE: Final[dict[str, AuthErrorKind]] = {
 _SIGN_IN_OPERATIONS: Final = frozenset(
     {Operation.INITIATE_AUTH, Operation.PASSWORD_VERIFIER, Operation.CUSTOM_CHALLENGE}
 )
+# Calls made with the user's own tokens: a refusal of the token means the session is over.
 _TOKEN_OPERATIONS: Final = frozenset(
-    {Operation.REFRESH, Operation.REVOKE_TOKEN, Operation.GLOBAL_SIGN_OUT}
+    {
+        Operation.REFRESH,
+        Operation.REVOKE_TOKEN,
+        Operation.GLOBAL_SIGN_OUT,
+        Operation.CHANGE_PASSWORD,
+        Operation.DELETE_USER,
+    }
 )
 _CODE_CHECK_OPERATIONS: Final = frozenset(
     {Operation.CONFIRM_SIGN_UP, Operation.CONFIRM_FORGOT_PASSWORD}
@@ -119,6 +128,8 @@ def _not_authorized(message: str, operation: str) -> AuthErrorKind:
         return AuthErrorKind.USER_DISABLED
     if "session" in text and operation in _SIGN_IN_OPERATIONS:
         return AuthErrorKind.SESSION_EXPIRED
+    if operation == Operation.CHANGE_PASSWORD and "incorrect username or password" in text:
+        return AuthErrorKind.INVALID_CREDENTIALS  # the current password typed is wrong
     if operation == Operation.CONFIRM_SIGN_UP and "confirmed" in text:
         return AuthErrorKind.ALREADY_CONFIRMED
     if operation in _TOKEN_OPERATIONS:

@@ -401,6 +401,57 @@ class AuthFlow:
     def is_signed_in(self, state: FlowState) -> bool:
         return state_is_signed_in(state, self.now())
 
+    # --- the signed-in user's own account -----------------------------------------------------
+
+    def _access_token(self, state: FlowState) -> tuple[FlowState, str]:
+        """A current access token for an account call (refreshed first when about to expire)."""
+        current = self.refresh_if_needed(state)
+        if not self.is_signed_in(current) or current.tokens is None:
+            raise AuthError(AuthErrorKind.SESSION_EXPIRED, "account check")
+        return current, current.tokens.access_token
+
+    def change_password(self, state: FlowState, previous: str, proposed: str) -> FlowState:
+        """ChangePassword with the access token; the pool's policy is checked before the call.
+
+        The session stays signed in (Cognito keeps its tokens valid); the state returned may
+        carry refreshed tokens, and says "password changed".
+        """
+        if password_problem(previous) is not None:
+            raise AuthError(AuthErrorKind.INVALID_CREDENTIALS, "password check")
+        if password_problems(proposed, self.pool.password):
+            raise AuthError(AuthErrorKind.INVALID_PASSWORD, "password check")
+        current, token = self._access_token(state)
+        self.gateway.change_password(token, previous, proposed)
+        return with_notice(current, Notice.PASSWORD_CHANGED)
+
+    def global_sign_out(self, state: FlowState) -> FlowState:
+        """GlobalSignOut: every refresh and access token of the user, on every device, ends."""
+        _, token = self._access_token(state)
+        self.gateway.global_sign_out(token)
+        return FlowState(notice=Notice.SIGNED_OUT_EVERYWHERE)
+
+    def is_fresh_sign_in(self, state: FlowState, max_age_seconds: float) -> bool:
+        """Signed in with the code no more than `max_age_seconds` ago (refreshes do not count)."""
+        return (
+            self.is_signed_in(state)
+            and state.signed_in_at is not None
+            and self.now() - state.signed_in_at <= max_age_seconds
+        )
+
+    def delete_account(
+        self, state: FlowState, typed_email: str, max_age_seconds: float
+    ) -> FlowState:
+        """DeleteUser, only after the email was typed again and a recent code sign-in."""
+        if state.identity is None or normalize_email(typed_email) != normalize_email(
+            state.identity.email
+        ):
+            raise AuthError(AuthErrorKind.INVALID_PARAMETER, "email check")
+        if not self.is_fresh_sign_in(state, max_age_seconds):
+            raise AuthError(AuthErrorKind.SESSION_EXPIRED, "recent sign-in check", "reauth")
+        _, token = self._access_token(state)
+        self.gateway.delete_user(token)
+        return FlowState(notice=Notice.ACCOUNT_DELETED)
+
     def restore(self, data: Mapping[str, Any] | None) -> FlowState:
         """A stored state, restarted with an explanation if its session ran out meanwhile."""
         return expire_stale(FlowState.from_dict(data), self.now())

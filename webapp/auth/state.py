@@ -38,6 +38,10 @@ class Notice(StrEnum):
     RESET_CODE_SENT = "reset_code_sent"
     PASSWORD_RESET = "password_reset"  # noqa: S105
     SIGNED_OUT = "signed_out"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105
+    ACCOUNT_DELETED = "account_deleted"
+    REAUTH_REQUIRED = "reauth_required"
 
 
 NoticeValue = AuthErrorKind | Notice | str

@@ -12,7 +12,7 @@ import json
 import time
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any, Final
 
@@ -49,6 +49,9 @@ class Identity:
     email: str
     auth_time: int
     expires_at: int
+    groups: tuple[str, ...] = ()  # `cognito:groups`, sorted (none: empty)
+    # Every claim of the verified ID token (plain JSON values; the token itself is not kept here).
+    claims: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +59,8 @@ class Identity:
             "email": self.email,
             "auth_time": self.auth_time,
             "expires_at": self.expires_at,
+            "groups": list(self.groups),
+            "claims": dict(self.claims),
         }
 
     @classmethod
@@ -65,7 +70,17 @@ class Identity:
             email=str(data["email"]),
             auth_time=int(data["auth_time"]),
             expires_at=int(data["expires_at"]),
+            groups=tuple(str(group) for group in data.get("groups") or ()),
+            claims=dict(data.get("claims") or {}),
         )
+
+
+def groups_claim(claims: Mapping[str, Any]) -> tuple[str, ...]:
+    """The `cognito:groups` claim as a sorted tuple (absent or malformed: no group)."""
+    raw = claims.get("cognito:groups")
+    if not isinstance(raw, list):
+        return ()
+    return tuple(sorted(str(group) for group in raw if isinstance(group, str)))
 
 
 def fetch_jwks(url: str) -> Mapping[str, Any]:
@@ -186,6 +201,8 @@ class TokenVerifier:
             email=email,
             auth_time=int(claims.get("auth_time", claims.get("iat", 0))),
             expires_at=int(claims["exp"]),
+            groups=groups_claim(claims),
+            claims=claims,
         )
 
     def verify_access_token(self, token: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -39,7 +39,9 @@ from webapp.local import Mailbox
 from webapp.messages import error_text, notice_key
 from webapp.rate_limits import DEFAULT_RULES, LimitsUnavailable, RateLimits
 from webapp.redirects import safe_redirect_target
-from webapp.session import REDIRECT_KEY, BrowserSession, hand_off
+from webapp.session import REDIRECT_KEY, BrowserSession, hand_off, is_signed_in_step
+
+SIGN_OUT_URL: Final = "/session/rotate?next=/signin"  # sign-out also gives a new session id
 
 STEP_PATHS: Final = {
     Step.SIGN_IN: "/signin",
@@ -77,6 +79,14 @@ class Page:
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.locale, **values)
+
+    async def reload(self) -> FlowState:
+        """This browser's latest state from the store (another tab may have changed it since
+        the page was built): the account actions judge it, not the page's copy."""
+        session = self.session
+        session.record = await session.store.load(session.browser_id) or {}
+        self.state = session.state()
+        return self.state
 
     async def save(self, state: FlowState) -> bool:
         """Keep the new state; False (and a message on the page) when the store is down."""
@@ -177,17 +187,56 @@ IN_PLACE: dict[Step, Callable[[Page, View], Awaitable[None]]] = {}
 
 
 @contextmanager
-def frame(page: Page, title_key: str, request: Request) -> Iterator[View]:
-    """Header with the app name and the language switch, then a narrow centred column."""
+def frame(
+    page: Page,
+    title_key: str,
+    request: Request,
+    *,
+    title: str | None = None,
+    wide: bool = False,
+) -> Iterator[View]:
+    """Header with the app name, the language switch and (signed in) the user menu, then a
+    centred column: narrow for the forms, `wide` for the product's pages.
+
+    `title` is a ready text (the product's pages); otherwise `title_key` names it in the catalog.
+    """
     set_document_language(page.locale)
-    title = page.t(title_key)
+    title = title if title is not None else page.t(title_key)
     ui.page_title(page.t("page_title", page=title, app=page.deps.config.app_name))
-    with ui.header().classes("px-4 py-2"):
+    with ui.header().classes("px-4 py-2"), ui.column().classes("w-full gap-1"):
         ui.html(header_html(page, request), sanitize=False).classes("w-full")
-    with ui.column().classes("w-full max-w-md mx-auto p-4 gap-3") as root:
+        if is_signed_in_step(page.state):
+            user_menu(page)
+    width = "max-w-5xl" if wide else "max-w-md"
+    with ui.column().classes(f"w-full {width} mx-auto p-4 gap-3") as root:
         heading = ui.label(title).classes("text-h5").props('role=heading aria-level="1"')
         with ui.column().classes("w-full gap-3 p-0") as body:
             yield View(heading, body, root)
+
+
+def user_menu(page: Page) -> None:
+    """Who is signed in, the account page and sign-out, in the header of every signed-in page.
+
+    Shows the email only: never a token (they stay in the server-side record).
+    """
+    identity = page.state.identity
+    email = identity.email if identity is not None else page.state.email
+    nav = ui.element("nav").props(f'aria-label="{escape(page.t("user_menu"))}"')
+    with nav.classes("flex items-center justify-end gap-3 w-full text-sm"):
+        ui.label(email).mark("user_email")
+        ui.link(page.t("menu_account"), "/account").classes("text-white").mark("menu_account")
+        errors = ErrorSlot()
+        button = ui.button(page.t("signout_button")).props("flat dense color=white")
+        button.mark("signout")
+
+        async def sign_out() -> None:
+            state = await call_flow(
+                page, errors, [button], lambda: page.deps.flow.sign_out(page.state)
+            )
+            if state is not None and await page.save(state):
+                ui.navigate.to(SIGN_OUT_URL)
+
+        button.on_click(sign_out)
 
 
 async def show_notice(page: Page) -> None:
@@ -291,11 +340,13 @@ async def call_flow(
     *,
     limit: str | None = None,
     account: str | None = None,
+    error_keys: Mapping[str, str] | None = None,
 ) -> FlowState | None:
     """Run a blocking flow call off the event loop with the buttons busy; show an AuthError.
 
     `limit` names the rate limit of the action (webapp/rate_limits.py), counted per client
-    address and per `account` before the call is made. Returns the new state, or None after an
+    address and per `account` before the call is made. `error_keys` says some errors in this
+    form's own words (catalog keys by AuthErrorKind). Returns the new state, or None after an
     error or a refusal (the fields keep their values; the caller clears secrets).
     """
     errors.clear()
@@ -307,7 +358,8 @@ async def call_flow(
             return None
         return await run.io_bound(call)
     except AuthError as error:
-        errors.show(error_text(error.kind, page.locale, until=error.until))
+        key = (error_keys or {}).get(error.kind)
+        errors.show(page.t(key) if key else error_text(error.kind, page.locale, until=error.until))
         return None
     finally:
         for button in buttons:
