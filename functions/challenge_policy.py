@@ -116,7 +116,7 @@ def decide(
 def _after_wrong_answer(state: CodeState, *, now: float, otp: OtpSettings) -> Decision:
     if state.is_expired(now):
         return fail("code_expired")
-    if state.wrong_answers + 1 >= min(otp.max_attempts, state.attempts_allowed):
+    if state.answers_left(otp.max_attempts) <= 1:
         return fail("attempts_exhausted")
     return Decision(Outcome.CUSTOM_CHALLENGE, "wrong_code")
 
@@ -125,9 +125,7 @@ def _after_resend_request(state: CodeState, *, now: float, otp: OtpSettings) -> 
     if state.code_number < otp.max_codes:
         # Create sends a new code, or keeps this one while the cooldown runs.
         return Decision(Outcome.CUSTOM_CHALLENGE, "resend")
-    if not state.is_expired(now) and state.wrong_answers < min(
-        otp.max_attempts, state.attempts_allowed
-    ):
+    if not state.is_expired(now) and state.answers_left(otp.max_attempts) > 0:
         # No code left to send, but the current one still works: let the user type it.
         return Decision(Outcome.CUSTOM_CHALLENGE, "resend_refused_code_still_valid")
     return fail("codes_exhausted")

@@ -81,9 +81,7 @@ def public_parameters(
         "destination": destination,
         "code_length": str(state.length),
         "expires_at": str(state.expires_at),
-        "attempts_left": str(
-            max(0, min(otp.max_attempts, state.attempts_allowed) - state.wrong_answers)
-        ),
+        "attempts_left": str(state.answers_left(otp.max_attempts)),
         "resend_available_in": str(
             resend_available_in(state, now=now, otp=otp) if codes_left else 0
         ),

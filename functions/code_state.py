@@ -51,9 +51,9 @@ class CodeState(NamedTuple):
     def with_wrong_answers(self, wrong_answers: int) -> CodeState:
         return self._replace(wrong_answers=wrong_answers)
 
-    @property
-    def attempts_left(self) -> int:
-        return max(0, self.attempts_allowed - self.wrong_answers)
+    def answers_left(self, max_attempts: int) -> int:
+        """Answers this code may still receive: its own allowance, never above the setting."""
+        return max(0, min(max_attempts, self.attempts_allowed) - self.wrong_answers)
 
 
 def _is_int_field(text: str) -> bool:

@@ -121,7 +121,9 @@ def _plan_codes(
     if isinstance(decision, Grant):
         return Round(state._replace(attempts_allowed=decision.attempts), code, None)
     still_usable = (
-        previous is not None and not previous.is_expired(now) and previous.attempts_left > 0
+        previous is not None
+        and not previous.is_expired(now)
+        and previous.answers_left(SETTINGS.otp.max_attempts) > 0
     )
     # A refused resend keeps the current code (its attempts are still reserved for it).
     return Round(previous if still_usable else None, None, decision)

@@ -59,7 +59,7 @@ def check_answer(event: Any, now: float) -> Verdict:
         return Verdict(False, "unreadable_state")
     if state.is_expired(now):
         return Verdict(False, "expired")
-    if state.wrong_answers >= min(SETTINGS.otp.max_attempts, state.attempts_allowed):
+    if state.answers_left(SETTINGS.otp.max_attempts) == 0:
         return Verdict(False, "attempts_exhausted")
     if not answer_matches(state, raw_request.get("challengeAnswer")):
         return Verdict(False, WRONG_ANSWER, state, request)

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from functions import mailer
-from functions.account_limits import AccountRecord, lock_duration, record_failure
+from functions.account_limits import AccountRecord, record_failure
 from functions.account_store import AccountStore, LimitsUnavailable
 from functions.code_state import CodeState, code_id
 from functions.email_templates import codes_locked_email
@@ -33,24 +33,25 @@ def record_wrong_code(
 ) -> bool:
     """Count one wrong answer; email the owner when it starts a lock. True if it did."""
     region_name = region if isinstance(region, str) else None
-    lock_seconds = 0
 
-    def update(record: AccountRecord) -> tuple[AccountRecord, bool]:
-        nonlocal lock_seconds
-        lock_seconds = lock_duration(record.lock_count, settings.limits)
-        return record_failure(record, code_id=code_id(state), now=now, limits=settings.limits)
+    def update(record: AccountRecord) -> tuple[AccountRecord, int]:
+        """The new record, and the length of the lock this failure started (0: none)."""
+        updated, started = record_failure(
+            record, code_id=code_id(state), now=now, limits=settings.limits
+        )
+        return updated, updated.locked_until - now if started else 0
 
     try:
-        lock_started = STORE.change(
+        lock_seconds = STORE.change(
             request.user_attributes.get("sub", ""), update, region=region_name
         )
     except LimitsUnavailable as error:
         log_json(LOGGER, logging.ERROR, "limits_unavailable", detail=str(error))
         return False
-    if lock_started:
+    if lock_seconds:
         log_json(LOGGER, logging.WARNING, "codes_locked", lock_seconds=lock_seconds)
         _notify_owner(settings, request, lock_seconds, region_name)
-    return bool(lock_started)
+    return lock_seconds > 0
 
 
 def _notify_owner(
