@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from functions.settings import APP_NAME, pool_settings_to_env
 from infra.auth import COGNITO_TIMEOUT_SECONDS, Auth, AuthArgs
-from infra.config import load_stack_config
+from infra.config import BRAND_LOGO_URL, BRAND_PRIMARY_COLOR, load_stack_config
 from infra.email import Email, EmailArgs
 from infra.firewall import AccessLogs, AccessLogsArgs, Firewall, FirewallArgs
 from infra.network import Network, NetworkArgs
@@ -93,6 +93,13 @@ web = Web(
         app_env={
             APP_NAME.env: config.login.triggers.app_name,
             **pool_settings_to_env(config.login.pool),
+            # The brand (webapp/brand.py), only when set: the app keeps its own defaults.
+            **({BRAND_LOGO_URL.env: config.brand_logo_url} if config.brand_logo_url else {}),
+            **(
+                {BRAND_PRIMARY_COLOR.env: config.brand_primary_color}
+                if config.brand_primary_color
+                else {}
+            ),
         },
         task_cpu=config.task_cpu,
         task_memory=config.task_memory,

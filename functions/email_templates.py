@@ -56,15 +56,16 @@ def sign_in_code_email(app_name: str, code: str, ttl_seconds: int, locale: str) 
     lifetime = describe_duration(ttl_seconds, locale)
     safe_app = html.escape(app_name)
     if locale == "ja":
-        subject = f"{app_name} サインイン確認コード"
+        subject = f"【{app_name}】サインイン用の認証コード"
         lines = (
-            f"{app_name} へのサインイン確認コードは次のとおりです。",
-            f"このコードの有効期限は{lifetime}です。",
-            "サインインしようとしていない場合は、このメールを無視し、パスワードの変更をご検討ください。",
+            f"{app_name} へのサインインに使用する認証コードは次のとおりです。",
+            f"このコードは{lifetime}間有効です。",
+            "心当たりがない場合は、このメールを無視し、パスワードの変更をご検討ください。",
         )
         body = (
-            f"<p>{safe_app} へのサインイン確認コードは次のとおりです。</p>{_code_box(code)}"
-            f"<p>このコードの有効期限は{html.escape(lifetime)}です。</p>"
+            f"<p>{safe_app} へのサインインに使用する認証コードは次のとおりです。</p>"
+            f"{_code_box(code)}"
+            f"<p>このコードは{html.escape(lifetime)}間有効です。</p>"
             f"<p>{html.escape(lines[2])}</p>"
         )
     else:
@@ -90,13 +91,14 @@ def codes_locked_email(app_name: str, locked_seconds: int, locale: str) -> Email
     """
     duration = describe_duration(locked_seconds, locale)
     if locale == "ja":
-        subject = f"{app_name} 確認コードの送信を一時停止しました"
+        subject = f"【{app_name}】認証コードの送信を一時停止しました"
         lines = (
-            f"{app_name} のアカウントで、正しいパスワードのあとに誤った確認コードが繰り返し"
-            "入力されました。",
-            f"安全のため、今後{duration}は確認コードを送信しません。",
+            f"{app_name} のアカウントで、正しいパスワードが入力されたあと、"
+            "誤った認証コードが繰り返し入力されました。",
+            f"安全のため、今後{duration}間は認証コードを送信しません。",
             "心当たりがない場合は、第三者があなたのパスワードを知っている可能性があります。"
-            "「パスワードをお忘れの場合」からパスワードを変更してください。変更すると停止も解除されます。",
+            "すぐに「パスワードをお忘れの方」からパスワードを再設定してください。"
+            "パスワードを変更すると、この一時停止も解除されます。",
         )
     else:
         subject = f"{app_name}: sign-in codes paused"
@@ -125,12 +127,12 @@ _TEXTS: Final[dict[str, dict[str, tuple[str, str, str]]]] = {
     "en": {
         "CustomMessage_SignUp": (
             "Confirm your {app} account",
-            "Welcome to {app}! Your confirmation code is:",
+            "Welcome to {app}! Your verification code is:",
             "Enter it on the confirmation page to activate your account.",
         ),
         "CustomMessage_ResendCode": (
-            "Your new {app} confirmation code",
-            "Your new {app} confirmation code is:",
+            "Your new {app} verification code",
+            "Your new {app} verification code is:",
             "Enter it on the confirmation page to activate your account.",
         ),
         "CustomMessage_ForgotPassword": (
@@ -146,28 +148,31 @@ _TEXTS: Final[dict[str, dict[str, tuple[str, str, str]]]] = {
     },
     "ja": {
         "CustomMessage_SignUp": (
-            "{app} アカウントの確認",
+            "【{app}】メールアドレスの確認",
             "{app} へようこそ。確認コードは次のとおりです。",
             "確認ページでこのコードを入力し、アカウントを有効にしてください。",
         ),
         "CustomMessage_ResendCode": (
-            "{app} の新しい確認コード",
+            "【{app}】新しい確認コード",
             "{app} の新しい確認コードは次のとおりです。",
             "確認ページでこのコードを入力し、アカウントを有効にしてください。",
         ),
         "CustomMessage_ForgotPassword": (
-            "{app} パスワードの再設定",
+            "【{app}】パスワードの再設定",
             "{app} のパスワード再設定コードは次のとおりです。",
             "パスワードの再設定を依頼していない場合は、このメールを無視してください。",
         ),
         "CustomMessage_AdminCreateUser": (
-            "{app} アカウントのご案内",
+            "【{app}】アカウントのご案内",
             "{app} のアカウントが作成されました。仮パスワードは次のとおりです。",
             "このパスワードでサインインし、新しいパスワードを設定してください。",
         ),
     },
 }
-_USERNAME_LINE: Final = {"en": "Your username: {username}", "ja": "ユーザー名: {username}"}
+_USERNAME_LINE: Final = {
+    "en": "Your username: {username}",
+    "ja": "ユーザー名：{username}",  # noqa: RUF001 - Japanese typography
+}
 
 
 def cognito_message(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from functions.colours import AA_TEXT, WHITE, contrast_ratio
 from functions.settings import ALL_SETTINGS, LoginSettings, Setting, SettingError
 
 PulumiType = Literal["string", "integer", "boolean"]
@@ -242,6 +243,28 @@ ALARM_EMAIL: Final = InfraSetting(
     pattern_hint="an email address, or empty",
 )
 
+# The web app's brand (webapp/brand.py). The stack's image is built from webapp/Dockerfile or
+# pulled, so a logo file inside it cannot be chosen here: only an https:// URL, whose host (letters,
+# digits, dots and hyphens) also goes into the app's Content-Security-Policy as is.
+BRAND_LOGO_URL: Final = InfraSetting(
+    "APP_LOGO",
+    "brandLogoUrl",
+    "https:// address of the logo shown in the web app's header (SVG, PNG, WebP or JPEG); empty "
+    "shows none.",
+    "",
+    pattern=r"https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?([/?#][^\s\"'<>]*)?",
+    pattern_hint="an https:// URL with a host and no quotes, spaces, < or >, or empty",
+)
+BRAND_PRIMARY_COLOR: Final = InfraSetting(
+    "APP_PRIMARY_COLOR",
+    "brandPrimaryColor",
+    "Primary colour of the web app's buttons (white text) and links; empty keeps the app's own "
+    "blue.",
+    "",
+    pattern=r"#[0-9a-fA-F]{6}",
+    pattern_hint="a colour written #rrggbb that carries white text at 4.5:1 (WCAG AA), or empty",
+)
+
 SESSION_STORE: Final = InfraSetting(
     "",
     "sessionStore",
@@ -296,6 +319,8 @@ INFRA_SETTINGS: Final = (
     IMAGE,
     REPLY_TO_EMAIL,
     ALARM_EMAIL,
+    BRAND_LOGO_URL,
+    BRAND_PRIMARY_COLOR,
     SESSION_STORE,
     SESSION_CACHE_MAX_GB,
     SESSION_CACHE_MAX_ECPU,
@@ -348,6 +373,8 @@ class StackConfig:
     session_cache_max_gb: int = 1
     session_cache_max_ecpu_per_second: int = 5000
     threat_protection: ThreatProtection = "off"
+    brand_logo_url: str | None = None
+    brand_primary_color: str | None = None
 
     @property
     def sender_email(self) -> str:
@@ -488,7 +515,36 @@ def load_stack_config(
         session_cache_max_gb=int(get(SESSION_CACHE_MAX_GB)),
         session_cache_max_ecpu_per_second=int(get(SESSION_CACHE_MAX_ECPU)),
         threat_protection=threat,
+        brand_logo_url=_brand_logo_url(lookup(BRAND_LOGO_URL.key)),
+        brand_primary_color=_brand_primary_color(str(get(BRAND_PRIMARY_COLOR)) or None),
     )
+
+
+def _brand_logo_url(raw: str | None) -> str | None:
+    """An https:// logo, checked as strictly as the web app does (webapp/brand.py) or more."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not text.startswith("https://"):
+        raise SettingError(
+            f"brandLogoUrl must be an https:// URL, got {text!r}: the stack's image is built from "
+            "webapp/Dockerfile (or pulled), so it holds no logo file of yours; host the logo and "
+            "set its https:// address, or `pulumi config rm brandLogoUrl`"
+        )
+    return str(BRAND_LOGO_URL.parse(text, source=BRAND_LOGO_URL.key))
+
+
+def _brand_primary_color(colour: str | None) -> str | None:
+    """The web app refuses a primary that white button text cannot be read on: refuse it first."""
+    if colour is None:
+        return None
+    ratio = contrast_ratio(colour, WHITE)
+    if ratio < AA_TEXT:
+        raise SettingError(
+            f"brandPrimaryColor {colour} carries white button text at {ratio:.2f}:1; WCAG AA "
+            f"needs {AA_TEXT}:1 (the web app would refuse to start). Choose a darker shade."
+        )
+    return colour.lower()
 
 
 def _check_domain(certificate_arn: str | None, domain_name: str | None) -> None:

@@ -9,8 +9,12 @@ listener forwards only requests carrying a secret header that CloudFront adds (a
 403). The secret is generated at deploy time and kept in Secrets Manager, like the storage secret.
 
 The app's own paths are never cached and get every header, cookie and query string (NiceGUI's
-pages, its socket.io endpoint and the login's session all depend on them). Only NiceGUI's
-versioned assets under /_nicegui/ are cached, and only when the app marks them cacheable.
+pages, its socket.io endpoint and the login's session all depend on them). Only the static files
+under /_nicegui/ and /static/ are cached, and only as long as the app's Cache-Control says
+(webapp/static_assets.py: a year for versioned URLs, five minutes otherwise, never a 404). Their
+cache key is the path, `?v=` and the Host, with brotli and gzip copies kept apart: no cookie, so
+one browser's first visit fills the cache for every other (AWS's UseOriginCacheControlHeaders
+policy keys on every cookie, which made each browser's session cookie a cache of its own).
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ ORIGIN_HEADER: Final = "X-Origin-Verify"
 ORIGIN_SECRET_LENGTH: Final = 48
 """At most 128 characters may be matched by a listener rule's header condition."""
 CLOUDFRONT_PREFIX_LIST: Final = "com.amazonaws.global.cloudfront.origin-facing"
-STATIC_PATH: Final = "/_nicegui/*"
+STATIC_PATHS: Final = ("/_nicegui/*", "/static/*")
+STATIC_QUERY_STRINGS: Final = ("v",)
+"""webapp/theme.py names the bytes of its files with ?v=<sha256 prefix>."""
+ONE_YEAR_SECONDS: Final = 31536000
 ORIGIN_READ_TIMEOUT_SECONDS: Final = 60
 """CloudFront's maximum without a quota increase; socket.io long-polls answer within ~25 s."""
 ALL_METHODS: Final = ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
@@ -33,8 +40,6 @@ ALL_METHODS: Final = ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"
 # AWS-managed policies (CloudFront developer guide, "Use managed cache policies" and "Use managed
 # origin request policies"); their ids are the same in every account.
 CACHING_DISABLED: Final = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-USE_ORIGIN_CACHE_CONTROL_HEADERS: Final = "83da9c7e-98b4-4e11-a168-04f0df8e2c65"
-"""Caches only what the origin's Cache-Control allows (NiceGUI marks its versioned assets)."""
 ALL_VIEWER: Final = "216adef6-5c7f-47e4-b989-5492eafa07d3"
 """Forwards every viewer header (WebSocket upgrade, Host), cookie and query string."""
 
@@ -74,6 +79,37 @@ def cloudfront_prefix_list_id(parent: pulumi.Resource) -> pulumi.Output[str]:
     return found.id
 
 
+def static_cache_policy(name: str, opts: pulumi.ResourceOptions) -> aws.cloudfront.CachePolicy:
+    """The origin's Cache-Control decides (TTL 0 without one); path, ?v= and Host are the key."""
+    return aws.cloudfront.CachePolicy(
+        f"{name}-static",
+        comment="Static files: the origin's Cache-Control, no cookies in the key",
+        min_ttl=0,
+        default_ttl=0,
+        max_ttl=ONE_YEAR_SECONDS,
+        parameters_in_cache_key_and_forwarded_to_origin=aws.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOriginArgs(
+            cookies_config=aws.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOriginCookiesConfigArgs(
+                cookie_behavior="none"
+            ),
+            headers_config=aws.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOriginHeadersConfigArgs(
+                header_behavior="whitelist",
+                headers=aws.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOriginHeadersConfigHeadersArgs(
+                    items=["Host"]
+                ),
+            ),
+            query_strings_config=aws.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOriginQueryStringsConfigArgs(
+                query_string_behavior="whitelist",
+                query_strings=aws.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOriginQueryStringsConfigQueryStringsArgs(
+                    items=list(STATIC_QUERY_STRINGS)
+                ),
+            ),
+            enable_accept_encoding_brotli=True,
+            enable_accept_encoding_gzip=True,
+        ),
+        opts=opts,
+    )
+
+
 def distribution(
     name: str,
     *,
@@ -83,7 +119,8 @@ def distribution(
     tags: dict[str, str],
     opts: pulumi.ResourceOptions,
 ) -> aws.cloudfront.Distribution:
-    """HTTPS for browsers (HTTP redirects), no cache for the app, cached versioned assets."""
+    """HTTPS for browsers (HTTP redirects), no cache for the app, cached static files."""
+    static = static_cache_policy(name, opts)
     return aws.cloudfront.Distribution(
         f"{name}-cdn",
         enabled=True,
@@ -121,14 +158,15 @@ def distribution(
         ),
         ordered_cache_behaviors=[
             aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
-                path_pattern=STATIC_PATH,
+                path_pattern=path,
                 target_origin_id=ORIGIN_ID,
                 viewer_protocol_policy="redirect-to-https",
                 allowed_methods=["GET", "HEAD"],
                 cached_methods=["GET", "HEAD"],
-                cache_policy_id=USE_ORIGIN_CACHE_CONTROL_HEADERS,
-                compress=True,
+                cache_policy_id=static.id,
+                compress=True,  # only for an answer the origin left uncompressed
             )
+            for path in STATIC_PATHS
         ],
         restrictions=aws.cloudfront.DistributionRestrictionsArgs(
             geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(

@@ -12,11 +12,11 @@ import hmac
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from nicegui import app, ui
 
-from webapp import hardening
+from webapp import hardening, static_assets, theme
 from webapp.auth.flow import AuthFlow, build_flow_from_env
 from webapp.browser_store import BrowserStore, MemoryBrowserStore, RedisBrowserStore
 from webapp.config import AppConfig, ConfigError, config_from_env
@@ -26,6 +26,7 @@ from webapp.pages import (
     code,
     confirm,
     dev_mailbox,
+    error_pages,
     forgot,
     routes,
     signin,
@@ -60,6 +61,7 @@ def build(
     store: BrowserStore | None = None,
 ) -> Deps:
     """Register every route and page; the dev mailbox only when a local mailbox is given."""
+    static_assets.install(app)  # NiceGUI's files and webapp/static, compressed once, from memory
     instrument_flow(flow)  # one JSON line per sign-in step (webapp/request_log.py)
     install_request_log(app)  # and per HTTP request
     deps = Deps(
@@ -70,6 +72,8 @@ def build(
         limits=limits_for(config),
     )
     hardening.install(config)
+    theme.install(config)  # brand colours, app.css/app.js, dark mode, the logo
+    error_pages.register(config)
     routes.register(deps.store)
     app.on_shutdown(deps.store.close)
     unavailable_page.register()
@@ -104,6 +108,45 @@ def startup_banner(config: AppConfig) -> str:
     return "\n".join(lines)
 
 
+SOCKET_PING_INTERVAL_SECONDS: Final = 25.0
+SOCKET_PING_TIMEOUT_SECONDS: Final = 20.0
+"""socket.io's own defaults, instead of NiceGUI's 0.8 / 0.4 x reconnect_timeout (8 s / 4 s here).
+
+What each value decides (python-engineio 4.x):
+- keeping the connection open: the server pings every `interval` seconds and the browser answers;
+  the load balancer closes a connection idle for its idle timeout (infra/web.py
+  ALB_IDLE_TIMEOUT_SECONDS, 300 s), CloudFront and most proxies after 60 s or more, so 25 s keeps
+  a margin of 12x to the ALB and 2.4x to a 60 s proxy;
+- idle CPU: one ping and one pong per open page per interval; 25 s instead of 8 s is about a
+  third of the pings (measured: bench/static_assets.py --idle);
+- a closed tab: its WebSocket closes, the server sees the disconnect at once and deletes the
+  client `reconnect_timeout` (10 s) later, whatever the ping interval;
+- a vanished client (network gone, laptop lid closed, no close frame): the server gives up after
+  `interval + timeout` (45 s instead of 12 s) without a packet, then keeps the client
+  `reconnect_timeout` more: at most 55 s of one idle page's memory;
+- the browser notices a dead server after `interval + timeout` without a ping (a restarted task
+  closes its sockets, which the browser sees at once; this is for silent network loss);
+- NiceGUI's message history keeps what was sent in the last `interval + timeout +
+  reconnect_timeout` seconds (outbox.py), for replay after a reconnect, unless the browser
+  acknowledged it (every 3 s).
+"""
+MESSAGE_HISTORY_LENGTH: Final = 100
+"""The messages kept per client for replay after a reconnect (NiceGUI's default is 1000).
+
+A browser acknowledges what it received every 3 s and the history also drops what is older than
+interval + timeout + reconnect_timeout (55 s); these pages send at most a few messages a second
+(the countdowns run in the browser: an idle code page sends nothing), so 100 covers a
+reconnect with room to spare; past it NiceGUI reloads the page instead of replaying."""
+
+
+def tune_socket_transport() -> None:
+    """Set the socket.io ping after NiceGUI's start-up derived it from reconnect_timeout."""
+    from nicegui import core
+
+    core.sio.eio.ping_interval = SOCKET_PING_INTERVAL_SECONDS
+    core.sio.eio.ping_timeout = SOCKET_PING_TIMEOUT_SECONDS
+
+
 def run_options(config: AppConfig) -> dict[str, Any]:
     """The keyword arguments of `ui.run` for this configuration (production-safe defaults)."""
     return {
@@ -116,10 +159,17 @@ def run_options(config: AppConfig) -> dict[str, Any]:
         "storage_secret": config.storage_secret,
         "session_middleware_kwargs": config.session_middleware_kwargs(),
         "reconnect_timeout": config.reconnect_timeout,
+        "message_history_length": MESSAGE_HISTORY_LENGTH,
         "binding_refresh_interval": None,  # no bind_*() of plain objects: skip the polling loop
+        # Static files come precompressed from webapp/static_assets.py; this GZip is for the
+        # page HTML and socket.io polls only (it skips the precompressed paths).
+        "gzip_middleware_factory": static_assets.per_request_gzip,
+        "cache_control_directives": static_assets.IMMUTABLE,
         "forwarded_allow_ips": config.forwarded_allow_ips,
         "proxy_headers": True,
         "uvicorn_logging_level": "warning",
+        "tailwind": False,  # webapp/static/app.css has the few utilities the pages use
+        "dark": None,  # follow the system (prefers-color-scheme)
     }
 
 
@@ -132,4 +182,5 @@ def main(environ: Mapping[str, str] | None = None) -> None:
     flow, mailbox = flow_and_mailbox(config, env)
     build(config, flow, mailbox)
     app.on_startup(lambda: print(startup_banner(config), flush=True))
+    app.on_startup(tune_socket_transport)  # after NiceGUI's own start-up set its ping
     ui.run(**run_options(config))

@@ -29,7 +29,7 @@ from webapp.auth.environment import cognito_configured, environ_for_stack
 from webapp.auth.errors import AuthError, AuthErrorKind
 from webapp.auth.flow import AuthFlow, FlowState, Notice, Step, build_flow_from_env
 from webapp.auth.passwords import password_problems
-from webapp.display import format_time
+from webapp.display import format_utc
 
 Prompt = Callable[[str], str]
 
@@ -115,7 +115,7 @@ class Session:
         text = _KIND_TEXT.get(error.kind, error.kind.value)
         if error.kind == AuthErrorKind.CODES_BLOCKED:
             text = text.format(
-                until=f"until {format_time(error.until)}" if error.until else "right now"
+                until=f"until {format_utc(error.until)}" if error.until else "right now"
             )
         self.term.say("Error: " + text)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from functions.settings import APP_NAME, PoolSettings, pool_settings_from_lookup
+from webapp.brand import Brand, BrandError, brand_from_env
 from webapp.rate_limits import DEFAULT_RULES, Rule, rules_from_env
 from webapp.sealing import parse_key
 
@@ -21,10 +22,10 @@ Mode = Literal["local", "cognito"]
 COGNITO_VARIABLES: Final = ("USER_POOL_ID", "CLIENT_ID", "AWS_REGION")
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
-ALB_IDLE_TIMEOUT_SECONDS: Final = 120
-# NiceGUI pings every 0.8 * reconnect_timeout (8 s), far inside the ALB idle timeout. A page left
-# behind keeps its server-side client this long, so it stays short; the journey's state lives in
-# app.storage.user, so a reconnect after that simply reloads the page where the user was.
+ALB_IDLE_TIMEOUT_SECONDS: Final = 300  # infra/web.py sets the load balancer's to this
+# socket.io pings every 25 s (webapp/app.py), far inside the ALB idle timeout. A page left behind
+# keeps its server-side client this long, so it stays short; the journey's state lives in the
+# browser's record, so a reconnect after that simply reloads the page where the user was.
 RECONNECT_TIMEOUT_SECONDS: Final = 10.0
 REDIS_SCHEMES: Final = ("redis://", "rediss://")
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
@@ -63,6 +64,8 @@ class AppConfig:
     max_sockets: int = 2000
     # The modules whose `protected_page`s are registered (webapp/protected.py): APP_PAGES.
     app_pages: tuple[str, ...] = ("webapp.product",)
+    # APP_LOGO and APP_PRIMARY_COLOR (webapp/brand.py); APP_NAME is app_name.
+    brand: Brand = field(default_factory=Brand)
 
     @property
     def store_kind(self) -> str:
@@ -248,4 +251,12 @@ def config_from_env(environ: Mapping[str, str]) -> AppConfig:
         max_sockets_per_address=_count(environ, "MAX_SOCKETS_PER_ADDRESS", 30),
         max_sockets=_count(environ, "MAX_SOCKETS", 2000),
         app_pages=_app_pages(environ),
+        brand=_brand(environ),
     )
+
+
+def _brand(environ: Mapping[str, str]) -> Brand:
+    try:
+        return brand_from_env(environ)
+    except BrandError as error:
+        raise ConfigError(str(error)) from None

@@ -26,20 +26,27 @@ from webapp.i18n import parse_accept_language, translate
 
 MAX_SOCKET_MESSAGE_BYTES: Final = 64 * 1024
 EXEMPT_FROM_HOST_CHECK: Final = frozenset({"/healthz"})
-CONTENT_SECURITY_POLICY: Final = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+
+
+def content_security_policy(image_origin: str = "") -> str:
+    """The policy; `image_origin` is the brand's external logo host (webapp/brand.py), if any."""
+    images = f"img-src 'self' data: {image_origin}".rstrip()
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+            "style-src 'self' 'unsafe-inline'",
+            images,
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
     )
-)
+
+
 PERMISSIONS_POLICY: Final = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
@@ -51,9 +58,9 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
+def security_headers(https: bool, image_origin: str = "") -> list[tuple[bytes, bytes]]:
     headers = [
-        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+        (b"content-security-policy", content_security_policy(image_origin).encode()),
         (b"x-frame-options", b"DENY"),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
@@ -103,9 +110,9 @@ class HardeningMiddleware:
             await _plain(send, 400, b"Invalid host header")
             return
         https = self.config.cookie_secure or _header(scope, b"x-forwarded-proto") == "https"
-        extra = security_headers(https)
+        extra = security_headers(https, self.config.brand.logo_origin)
         full = self.live_clients() >= self.config.max_sockets
-        if full and not path.startswith(("/_nicegui/", "/healthz")):
+        if full and not path.startswith(("/_nicegui/", "/static/", "/brand/", "/healthz")):
             locale = parse_accept_language(_header(scope, b"accept-language") or None)
             body = translate("busy", locale).encode()
             await _plain(send, 503, body, [*extra, (b"retry-after", b"30")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from enum import Enum
 
 from webapp.display import format_time
@@ -25,11 +26,11 @@ def notice_key(notice: object) -> tuple[str, bool] | None:
     return error_key(text), True
 
 
-def error_text(kind: object, locale: str, *, until: float | None = None) -> str:
+def error_text(kind: object, locale: str, *, until: float | None = None, zone: tzinfo = UTC) -> str:
     """The message for an error; `until` fills in when a refusal ends (codes_blocked)."""
     key = error_key(kind)
     if key == "error_codes_blocked":
         if until is None:
             return translate("error_codes_blocked_later", locale)
-        return translate(key, locale, until=format_time(until))
+        return translate(key, locale, until=format_time(until, locale, zone))
     return translate(key, locale)

@@ -26,6 +26,7 @@ import importlib
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from html import escape
 from typing import Any, Final, TypeVar
 
@@ -35,6 +36,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from webapp.auth.flow import FlowState, Notice
 from webapp.browser_store import BrowserStore
+from webapp.display import format_time
 from webapp.i18n import translate
 from webapp.pages.common import Deps, Page, frame, open_page, show_notice
 from webapp.pages.signin import sign_in_url
@@ -63,6 +65,11 @@ class Identity:
     session_ends_at: float | None  # when the refresh token runs out: sign in again then
     locale: str  # the language of the page ("en", "ja")
     _access_token: Callable[[], str] = field(repr=False, compare=False)
+    zone: tzinfo = UTC  # the browser's time zone
+
+    def format_time(self, timestamp: float | None) -> str:
+        """A time as this user reads it: their language's format, in their time zone."""
+        return format_time(timestamp, self.locale, self.zone)
 
     def access_token(self) -> str:
         """The current Cognito access token, for server-side calls only: never render it."""
@@ -209,6 +216,7 @@ def identity_of(page: Page) -> Identity:
         session_ends_at=state.session_ends_at,
         locale=page.locale,
         _access_token=access_token,
+        zone=page.zone,
     )
 
 
@@ -246,7 +254,7 @@ def _register(deps: Deps, spec: PageSpec) -> None:
         identity = identity_of(page)
         if spec.groups and not identity.in_group(*spec.groups):
             return forbidden_response(page)
-        with frame(page, "", request, title=_title(spec, page), wide=True):
+        with frame(page, "", request, title=_title(spec, page), wide=True, focus_heading=True):
             await show_notice(page)
             outcome = spec.function(identity)
             if inspect.isawaitable(outcome):

@@ -130,12 +130,12 @@ def test_old_client_shape_also_gets_a_code(outbox: list[Any]) -> None:
 @pytest.mark.parametrize(
     ("client_metadata", "attributes", "default", "subject"),
     [
-        ({"locale": "ja"}, {}, "en", "Acme <Login> サインイン確認コード"),
-        ({"locale": "ja-JP"}, {"locale": "en"}, "en", "Acme <Login> サインイン確認コード"),
+        ({"locale": "ja"}, {}, "en", "【Acme <Login>】サインイン用の認証コード"),
+        ({"locale": "ja-JP"}, {"locale": "en"}, "en", "【Acme <Login>】サインイン用の認証コード"),
         ({"locale": "en"}, {"locale": "ja"}, "ja", "Your Acme <Login> sign-in code"),
-        (None, {"locale": "ja"}, "en", "Acme <Login> サインイン確認コード"),
-        ({"locale": "fr"}, {"locale": "ja"}, "en", "Acme <Login> サインイン確認コード"),
-        (None, {}, "ja", "Acme <Login> サインイン確認コード"),
+        (None, {"locale": "ja"}, "en", "【Acme <Login>】サインイン用の認証コード"),
+        ({"locale": "fr"}, {"locale": "ja"}, "en", "【Acme <Login>】サインイン用の認証コード"),
+        (None, {}, "ja", "【Acme <Login>】サインイン用の認証コード"),
         (None, {}, "en", "Your Acme <Login> sign-in code"),
     ],
 )
@@ -165,7 +165,7 @@ def test_japanese_email_states_the_lifetime(
     otp = TEST_OTP._replace(ttl_seconds=90)
     monkeypatch.setattr(create_auth_challenge, "SETTINGS", TEST_SETTINGS._replace(otp=otp))
     create(create_event([SRP_A_OK, PV_OK], client_metadata={"locale": "ja"}))
-    assert "有効期限は1分30秒です" in outbox[0].body
+    assert "1分30秒間有効です" in outbox[0].body
 
 
 def test_lifetime_comes_from_the_setting(

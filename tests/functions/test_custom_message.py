@@ -96,9 +96,9 @@ def test_placeholders_come_from_the_event() -> None:
     ("client_metadata", "attributes", "expected"),
     [
         (None, {}, "Confirm your Acme <Login> account"),
-        (None, {"locale": "ja"}, "Acme <Login> アカウントの確認"),
+        (None, {"locale": "ja"}, "【Acme <Login>】メールアドレスの確認"),
         ({"locale": "en"}, {"locale": "ja"}, "Confirm your Acme <Login> account"),
-        ({"locale": "de"}, {"locale": "ja_JP"}, "Acme <Login> アカウントの確認"),
+        ({"locale": "de"}, {"locale": "ja_JP"}, "【Acme <Login>】メールアドレスの確認"),
     ],
 )
 def test_locale_follows_browser_then_profile_then_default(

@@ -126,8 +126,8 @@ def test_code_email_has_text_and_html_and_escapes_the_app_name() -> None:
 
 def test_japanese_code_email() -> None:
     content = sign_in_code_email("Shop", "012345", 180, "ja")
-    assert content.subject == "Shop サインイン確認コード"
-    assert "有効期限は3分です" in content.text
+    assert content.subject == "【Shop】サインイン用の認証コード"
+    assert "3分間有効です" in content.text
     assert "012345" in content.text
 
 

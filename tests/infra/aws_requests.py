@@ -532,6 +532,35 @@ def _distribution(r: Resource) -> Iterator[Request]:
     )
 
 
+def _cache_policy(r: Resource) -> Iterator[Request]:
+    i = plain(r.inputs)
+    key = i["parametersInCacheKeyAndForwardedToOrigin"]
+
+    def listed(config: dict[str, Any], behavior: str, items: str) -> dict[str, Any]:
+        out: dict[str, Any] = {behavior[0].upper() + behavior[1:]: config[behavior]}
+        if items in config:
+            out[items[0].upper() + items[1:]] = _quantity(config[items]["items"])
+        return out
+
+    config = {
+        "Comment": i.get("comment", ""),
+        "Name": i.get("name") or auto_name(r),
+        "DefaultTTL": i["defaultTtl"],
+        "MaxTTL": i["maxTtl"],
+        "MinTTL": i["minTtl"],
+        "ParametersInCacheKeyAndForwardedToOrigin": {
+            "EnableAcceptEncodingGzip": key["enableAcceptEncodingGzip"],
+            "EnableAcceptEncodingBrotli": key["enableAcceptEncodingBrotli"],
+            "HeadersConfig": listed(key["headersConfig"], "headerBehavior", "headers"),
+            "CookiesConfig": listed(key["cookiesConfig"], "cookieBehavior", "cookies"),
+            "QueryStringsConfig": listed(
+                key["queryStringsConfig"], "queryStringBehavior", "queryStrings"
+            ),
+        },
+    }
+    yield Request("cloudfront", "CreateCachePolicy", {"CachePolicyConfig": config}, r.name)
+
+
 def _secret(r: Resource) -> Iterator[Request]:
     i = plain(r.inputs)
     params = {
@@ -770,6 +799,7 @@ TRANSLATORS: dict[str, Callable[[Resource], Iterator[Request]]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
     "aws:cloudfront/distribution:Distribution": _distribution,
+    "aws:cloudfront/cachePolicy:CachePolicy": _cache_policy,
     "aws:secretsmanager/secret:Secret": _secret,
     "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
     "aws:appautoscaling/target:Target": _scaling_target,

@@ -9,7 +9,7 @@ from infra_harness import ORIGIN_SECRET, Program, config_for, run_program, unsec
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
-USE_ORIGIN_CACHE_CONTROL = "83da9c7e-98b4-4e11-a168-04f0df8e2c65"
+CACHE_POLICY = "aws:cloudfront/cachePolicy:CachePolicy"
 
 
 def _plain(value: Any) -> Any:
@@ -43,12 +43,31 @@ def test_cloudfront_serves_https_in_front_of_the_load_balancer() -> None:
     assert default["originRequestPolicyId"] == ALL_VIEWER, "cookies, query, WebSocket headers"
     assert set(default["allowedMethods"]) >= {"GET", "POST", "OPTIONS"}, "socket.io polls POST"
 
-    (static,) = cdn["orderedCacheBehaviors"]
-    assert static["pathPattern"] == "/_nicegui/*"
-    assert static["cachePolicyId"] == USE_ORIGIN_CACHE_CONTROL, "only what NiceGUI marks"
-    assert "originRequestPolicyId" not in static, "no cookie reaches a cached answer"
-    assert static["viewerProtocolPolicy"] == "redirect-to-https"
-    assert set(static["allowedMethods"]) == {"GET", "HEAD"}
+    behaviors = cdn["orderedCacheBehaviors"]
+    assert [b["pathPattern"] for b in behaviors] == ["/_nicegui/*", "/static/*"]
+    assert not any(b["pathPattern"].startswith("/_nicegui_ws") for b in behaviors)
+    policy = program.one(CACHE_POLICY)
+    for static in behaviors:
+        assert static["cachePolicyId"] == policy.state["id"], "the static files' own policy"
+        assert "originRequestPolicyId" not in static, "no cookie reaches a cached answer"
+        assert static["viewerProtocolPolicy"] == "redirect-to-https"
+        assert set(static["allowedMethods"]) == {"GET", "HEAD"}
+
+
+def test_static_files_are_cached_as_the_app_says_and_shared_by_every_browser() -> None:
+    program = run_program(config_for("dev"))
+    policy = program.one(CACHE_POLICY).inputs
+    assert (policy["minTtl"], policy["defaultTtl"]) == (0, 0), "no Cache-Control: not cached"
+    assert policy["maxTtl"] == 31536000, "the app's immutable year"
+    key = policy["parametersInCacheKeyAndForwardedToOrigin"]
+    assert key["cookiesConfig"] == {"cookieBehavior": "none"}, "one copy for every browser"
+    assert key["queryStringsConfig"] == {
+        "queryStringBehavior": "whitelist",
+        "queryStrings": {"items": ["v"]},
+    }, "?v= names the bytes of /static/ files"
+    assert key["headersConfig"] == {"headerBehavior": "whitelist", "headers": {"items": ["Host"]}}
+    assert key["enableAcceptEncodingBrotli"] is True, "the app's brotli copy reaches browsers"
+    assert key["enableAcceptEncodingGzip"] is True
 
 
 def test_only_requests_with_cloudfronts_secret_header_are_forwarded() -> None:

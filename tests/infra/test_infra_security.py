@@ -157,6 +157,7 @@ def test_every_taggable_resource_is_tagged_with_project_and_stack(program: Progr
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         "aws:s3/bucketPolicy:BucketPolicy",
         "aws:wafv2/webAclAssociation:WebAclAssociation",
+        "aws:cloudfront/cachePolicy:CachePolicy",  # CloudFront cache policies take no tags
     }
 
 

@@ -56,7 +56,7 @@ async def test_change_password_checks_the_policy_live_and_the_old_one_then_fails
     type_into(user, "current", PASSWORD)
     type_into(user, "repeat", "short")
     press(user, "change_password")
-    await see(user, "The password does not meet every rule below.")
+    await see(user, "The password does not meet every rule yet")
     type_into(user, "current", "Wrong-Horse-7")
     type_into(user, "password", NEW_PASSWORD)
     type_into(user, "repeat", NEW_PASSWORD)
@@ -158,7 +158,7 @@ async def test_the_account_page_in_japanese(user: User) -> None:
     await see(user, "現在のパスワードが正しくありません。")
     type_into(user, "delete_email", "x@example.com")
     press(user, "delete")
-    await see(user, "このアカウントのメールアドレスではありません。")
+    await see(user, "入力したメールアドレスがこのアカウントのものと一致しません。")
 
 
 def test_the_account_actions_have_rate_limits() -> None:

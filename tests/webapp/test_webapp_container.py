@@ -79,6 +79,19 @@ def test_copies_only_the_settings_and_the_webapp() -> None:
     assert "tests" not in sources
 
 
+def test_every_shared_module_the_web_app_imports_is_in_the_image() -> None:
+    """A `functions` module imported by the web app but left out of the image fails at start."""
+    copies = " ".join(rest for keyword, rest in instructions() if keyword == "COPY")
+    allowed = (ROOT / "webapp" / "Dockerfile.dockerignore").read_text()
+    imported = set()
+    for source in (ROOT / "webapp").rglob("*.py"):
+        imported.update(re.findall(r"^from functions\.(\w+) import", source.read_text(), re.M))
+    assert imported >= {"settings", "colours"}
+    for module in sorted(imported):
+        assert f"functions/{module}.py" in copies, module
+        assert f"!functions/{module}.py" in allowed, module
+
+
 def test_app_starts_in_cognito_mode_without_moto_or_the_emulator(tmp_path: Path) -> None:
     """Build the app (everything but the server loop) with moto and emulator blocked."""
     blocker = tmp_path / "sitecustomize.py"

@@ -48,7 +48,7 @@ async def test_weak_password_is_explained_before_any_call(user: User) -> None:
     type_into(user, "password", "short")
     type_into(user, "repeat", "short")
     press(user, "submit")
-    await see(user, "The password does not meet every rule below.")
+    await see(user, "The password does not meet every rule yet")
     assert await mailbox(user, email) == []
     assert value_of(user, "email") == email
 
@@ -134,7 +134,7 @@ async def test_wrong_confirmation_code_then_resend(user: User) -> None:
     await see(user, "That code is not correct.")
     assert value_of(user, "code") == ""
     press(user, "resend")
-    await see(user, "is waiting for confirmation, we sent it a new code")
+    await see(user, "still needs to be confirmed, we sent it a new code")
     code = await latest_code(user, email, 2)
     type_into(user, "code", code)
     press(user, "submit")
@@ -216,7 +216,7 @@ async def test_resend_waits_for_its_cooldown_then_sends_a_new_code(
     await user.open("/code")
     await user.should_not_see("You can ask for a new code in", retries=30)
     press(user, "resend")
-    await see(user, "A new code was sent.")
+    await see(user, "We emailed a new 6-digit code to")
     code = await latest_code(user, email, 3)
     await enter_code(user, code)
     await see(user, "You are signed in.")

@@ -32,7 +32,7 @@ async def test_reset_password_then_sign_in_with_the_new_one(user: User) -> None:
     email = new_email()
     await register_account(user, email)
     await ask_for_reset(user, email)
-    await see(user, "If an account exists for this email, we sent it a code.")
+    await see(user, "If an account exists for this address, we sent a reset code to")
     code = await latest_code(user, email, 2)
     type_into(user, "code", code)
     type_into(user, "password", NEW_PASSWORD)
@@ -67,11 +67,11 @@ async def test_weak_new_password_is_refused_before_the_call(user: User) -> None:
     type_into(user, "password", "alllowercase")
     type_into(user, "repeat", "alllowercase")
     press(user, "submit")
-    await see(user, "The password does not meet every rule below.")
+    await see(user, "The password does not meet every rule yet")
 
 
 async def test_unknown_email_looks_the_same_and_sends_nothing(user: User) -> None:
     email = new_email("nobody")
     await ask_for_reset(user, email)
-    await see(user, "If an account exists for this email, we sent it a code.")
+    await see(user, "If an account exists for this address, we sent a reset code to")
     assert await mailbox(user, email) == []

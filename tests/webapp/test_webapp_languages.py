@@ -26,19 +26,19 @@ PAGES = ["/signin", "/signup", "/forgot", "/dev/mailbox"]
 async def test_accept_language_picks_japanese_on_every_page(user: User, path: str) -> None:
     user.http_client.headers["Accept-Language"] = "ja-JP,ja;q=0.9,en;q=0.5"
     await user.open(path)
-    await see(user, "言語:")
-    await user.should_not_see("Language:")
+    await see(user, "言語")
+    await user.should_not_see("Language")
 
 
 @pytest.mark.parametrize("path", PAGES)
 async def test_switch_changes_the_language_and_stays_on_the_page(user: User, path: str) -> None:
     await user.open(path)
-    await see(user, "Language:")
+    await see(user, "Language")
     await user.open(switch_link(user, "ja"))
-    await see(user, "言語:")
-    await user.should_not_see("Language:")
+    await see(user, "言語")
+    await user.should_not_see("Language")
     await user.open(switch_link(user, "en"))
-    await see(user, "Language:")
+    await see(user, "Language")
 
 
 def switch_link(user: User, locale: str) -> str:
@@ -71,13 +71,13 @@ async def test_whole_journey_in_japanese_with_japanese_emails(user: User) -> Non
     await see(user, "メールアドレスを確認しました。サインインできます。")
     type_into(user, "password", PASSWORD)
     press(user, "submit")
-    await see(user, "サインインコードの入力")
-    await see(user, "残りの試行回数: 3")
+    await see(user, "認証コードの入力")
+    await see(user, "あと3回入力できます。")
     type_into(user, "code", await latest_code(user, email, 2))
     press(user, "submit")
     await see(user, "サインインしています。")
     messages = await mailbox(user, email)
-    assert "サインイン確認コード" in messages[-1]["subject"]
+    assert "サインイン用の認証コード" in messages[-1]["subject"]
     assert not messages[0]["subject"].isascii()  # the confirmation email is Japanese too
     press(user, "signout")
     await see(user, "サインアウトしました。")

@@ -82,7 +82,7 @@ async def test_a_group_page_is_403_outside_the_group_in_english_and_japanese(use
     response = await user.http_client.get("/reports", follow_redirects=False)
     assert response.status_code == 403
     assert "Access denied" in response.text
-    assert "Your account may not open this page." in response.text
+    assert "Your account does not have access to this page." in response.text
     assert "Only members" not in response.text
     assert '<html lang="en">' in response.text
     japanese = await user.http_client.get("/language/ja?next=/reports", follow_redirects=True)

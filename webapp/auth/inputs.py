@@ -70,3 +70,9 @@ def code_problem(value: str | None) -> str | None:
     if not code or not (code.isascii() and code.isdigit()):
         return InputProblem.INVALID
     return None
+
+
+def is_complete_code(value: str | None, length: int) -> bool:
+    """The field holds a whole code (after folding): the form may submit itself."""
+    code = clean_code(value)
+    return len(code) == length and code.isascii() and code.isdigit()

@@ -1,8 +1,8 @@
 """/account: this session, change password, sign out of every device, delete the account.
 
 Every action runs with the access token held in this browser's server-side record (refreshed
-first when about to expire) and through `call_flow`'s rate limits. The email stays fixed: it is
-the username, and the app client may not write it.
+first when about to expire) and through the forms' rate limits (`call_flow`). The email stays
+fixed: it is the username, and the app client may not write it.
 
 - Change password: the current one, and a new one checked live against the pool's policy.
 - Sign out everywhere: GlobalSignOut ends every refresh token of the account; this browser gets
@@ -24,17 +24,17 @@ from starlette.responses import Response
 
 from webapp.auth.errors import AuthErrorKind
 from webapp.auth.flow import FlowState, Notice
-from webapp.display import format_time
 from webapp.pages.common import (
+    FIELD_PROPS,
     SIGN_OUT_URL,
     Deps,
-    ErrorSlot,
+    Form,
     Page,
-    call_flow,
     check_password,
     frame,
     password_input,
     show_notice,
+    username_for_password_managers,
 )
 from webapp.pages.password_rules import NewPasswordFields
 from webapp.pages.signin import sign_in_url
@@ -72,31 +72,33 @@ def session_section(page: Page) -> None:
         return
     section(page, "account_session_heading")
     ui.label(page.t("account_email_fixed", email=identity.email)).mark("account_email")
-    groups = ", ".join(identity.groups) or page.t("account_no_groups")
+    names = sorted(identity.groups)
+    groups = page.t("list_separator").join(names) if names else page.t("account_no_groups")
     ui.label(page.t("account_groups", groups=groups))
-    ui.label(page.t("dashboard_signed_in_at", time=format_time(state.signed_in_at)))
-    ui.label(page.t("dashboard_session_ends", time=format_time(state.session_ends_at)))
+    ui.label(page.t("dashboard_signed_in_at", time=page.format_time(state.signed_in_at)))
+    ui.label(page.t("dashboard_session_ends", time=page.format_time(state.session_ends_at)))
 
 
 def password_section(page: Page) -> None:
     section(page, "account_password_heading")
-    errors = ErrorSlot()
-    current = password_input(page, "current_password_label", "current-password", marker="current")
-    fields = NewPasswordFields(page, "new_password_label")
-    button = ui.button(page.t("change_password_button")).mark("change_password")
+    form = Form(page)
+    with form:
+        username_for_password_managers(page.state.email)
+        current = password_input(
+            page, "current_password_label", "current-password", marker="current"
+        )
+        current_message = form.message_for(current)
+        fields = NewPasswordFields(page, "new_password_label", form)
+        form.button(page.t("change_password_button"), submit=True).mark("change_password")
 
     async def submit() -> None:
-        problem = check_password(page, current.value) or fields.problem()
-        if problem:
-            errors.show(problem)
+        problems = [(current_message, check_password(page, current.value)), *fields.problems()]
+        if form.reject(problems):
             return
         previous, proposed = str(current.value), fields.take()
         current.value = ""
         email = (await page.reload()).email
-        state = await call_flow(
-            page,
-            errors,
-            [button],
+        state = await form.call(
             lambda: page.deps.flow.change_password(page.state, previous, proposed),
             limit="change_password",
             account=email,
@@ -105,21 +107,19 @@ def password_section(page: Page) -> None:
         if state is not None and await page.save(state):
             await show_notice(page)
 
-    button.on_click(submit)
+    form.on_submit(submit)
 
 
 def everywhere_section(page: Page) -> None:
     section(page, "account_everywhere_heading")
     ui.label(page.t("account_everywhere_intro"))
-    errors = ErrorSlot()
-    button = ui.button(page.t("signout_everywhere_button")).mark("signout_everywhere")
+    form = Form(page)
+    with form:
+        form.button(page.t("signout_everywhere_button"), submit=True).mark("signout_everywhere")
 
     async def submit() -> None:
         await page.reload()
-        state = await call_flow(
-            page,
-            errors,
-            [button],
+        state = await form.call(
             lambda: page.deps.flow.global_sign_out(page.state),
             limit="sign_out_everywhere",
             account=page.state.email,
@@ -127,20 +127,21 @@ def everywhere_section(page: Page) -> None:
         if state is not None:
             await _ended_here(page, state, everywhere=True)
 
-    button.on_click(submit)
+    form.on_submit(submit)
 
 
 def delete_section(page: Page) -> None:
     flow = page.deps.flow
     section(page, "account_delete_heading")
-    errors = ErrorSlot()
+    form = Form(page)
     if not flow.is_fresh_sign_in(page.state, REAUTH_SECONDS):
-        ui.label(page.t("delete_reauth", minutes=REAUTH_SECONDS // 60)).mark("reauth_needed")
-        button = ui.button(page.t("reauth_button")).mark("reauth")
+        with form:
+            ui.label(page.t("delete_reauth", minutes=REAUTH_SECONDS // 60)).mark("reauth_needed")
+            form.button(page.t("reauth_button"), submit=True).mark("reauth")
 
         async def sign_in_again() -> None:
             email = page.state.email
-            state = await call_flow(page, errors, [button], lambda: flow.sign_out(page.state))
+            state = await form.call(lambda: flow.sign_out(page.state))
             if state is None:
                 return
             again = FlowState(email=email, notice=Notice.REAUTH_REQUIRED)
@@ -148,21 +149,21 @@ def delete_section(page: Page) -> None:
                 target = quote(sign_in_url(ACCOUNT_PATH), safe="")
                 ui.navigate.to(f"/session/rotate?next={target}")
 
-        button.on_click(sign_in_again)
+        form.on_submit(sign_in_again)
         return
     email = page.state.identity.email if page.state.identity else page.state.email
     ui.label(page.t("account_delete_intro", email=email))
-    typed = ui.input(page.t("delete_email_label")).props("outlined autocomplete=off")
-    typed.classes("w-full").mark("delete_email")
-    button = ui.button(page.t("delete_button")).props("color=negative").mark("delete")
+    with form:
+        typed = ui.input(page.t("delete_email_label")).props(
+            f"outlined {FIELD_PROPS} autocomplete=off spellcheck=false"
+        )
+        typed.classes("w-full").mark("delete_email")
+        form.button(page.t("delete_button"), submit=True).props("color=negative").mark("delete")
 
     async def submit() -> None:
         text = str(typed.value or "")
         await page.reload()  # the sign-in's age as stored now, not when the page was built
-        state = await call_flow(
-            page,
-            errors,
-            [button],
+        state = await form.call(
             lambda: flow.delete_account(page.state, text, REAUTH_SECONDS),
             limit="delete_account",
             account=email,
@@ -171,9 +172,9 @@ def delete_section(page: Page) -> None:
         if state is not None:
             await _ended_here(page, state, everywhere=True)
         elif not flow.is_fresh_sign_in(page.state, REAUTH_SECONDS):
-            errors.show(page.t("delete_reauth", minutes=REAUTH_SECONDS // 60))
+            form.errors.show(page.t("delete_reauth", minutes=REAUTH_SECONDS // 60))
 
-    button.on_click(submit)
+    form.on_submit(submit)
 
 
 def register(deps: Deps) -> None:
@@ -183,7 +184,7 @@ def register(deps: Deps) -> None:
         if isinstance(found, Response):
             return found
         page = found
-        with frame(page, "account_title", request):
+        with frame(page, "account_title", request, focus_heading=True):
             await show_notice(page)
             session_section(page)
             password_section(page)

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from html import escape
 from typing import Final
 from urllib.parse import quote
@@ -34,14 +35,19 @@ from webapp.auth.inputs import (
 from webapp.browser_store import BrowserStore, MemoryBrowserStore, StoreUnavailable
 from webapp.client_ip import UNKNOWN, client_ip
 from webapp.config import AppConfig
+from webapp.display import format_time, time_zone
 from webapp.i18n import LOCALE_NAMES, translate
 from webapp.local import Mailbox
 from webapp.messages import error_text, notice_key
 from webapp.rate_limits import DEFAULT_RULES, LimitsUnavailable, RateLimits
 from webapp.redirects import safe_redirect_target
 from webapp.session import REDIRECT_KEY, BrowserSession, hand_off, is_signed_in_step
+from webapp.theme import logo_html
 
 SIGN_OUT_URL: Final = "/session/rotate?next=/signin"  # sign-out also gives a new session id
+# No space kept below fields for Quasar's own messages (FieldMessage says errors), and no error
+# icon: it is the only thing on these pages that would load the icon font (128 KB).
+FIELD_PROPS: Final = "hide-bottom-space no-error-icon"
 
 STEP_PATHS: Final = {
     Step.SIGN_IN: "/signin",
@@ -76,9 +82,13 @@ class Page:
     state: FlowState
     client_ip: str = UNKNOWN
     return_to: str | None = None  # where this page's own sign-in leads (never stored)
+    zone: tzinfo = UTC  # the browser's time zone (its `tz` cookie, webapp/static/app.js)
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.locale, **values)
+
+    def format_time(self, timestamp: float | None) -> str:
+        return format_time(timestamp, self.locale, self.zone)
 
     async def reload(self) -> FlowState:
         """This browser's latest state from the store (another tab may have changed it since
@@ -113,12 +123,16 @@ async def open_page(deps: Deps, request: Request) -> Page:
         session=session,
         state=session.state(),
         client_ip=address,
+        zone=time_zone(request.cookies.get("tz")),
     )
 
 
-def language_link_target(locale: str, request: Request) -> str:
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+def language_link_target(locale: str, here: str) -> str:
     return f"/language/{locale}?next={quote(here, safe='')}"
+
+
+def request_path(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def set_document_language(locale: str) -> None:
@@ -133,24 +147,27 @@ def set_document_language(locale: str) -> None:
     client.page = own
 
 
-def header_html(page: Page, request: Request) -> str:
-    """The app name and the language switch as static HTML (one element: pages render faster)."""
+def header_html(page: Page, here: str) -> str:
+    """The logo or app name and the language switch as static HTML (one element: pages render
+    faster). `here` is where a language link comes back to: the step the page shows now."""
     anchors = []
     for code, name in LOCALE_NAMES.items():
         current = code == page.locale
-        style = "text-white font-bold underline" if current else "text-white"
+        style = "font-bold underline" if current else ""
         mark = ' aria-current="true"' if current else ""
-        href = escape(language_link_target(code, request))
+        href = escape(language_link_target(code, here))
         anchors.append(
             f'<a href="{href}" lang="{code}" hreflang="{code}" class="{style}"{mark}>'
             f"{escape(name)}</a>"
         )
     language = escape(page.t("language"))
+    config = page.deps.config
+    name = logo_html(config) or escape(config.app_name)
     return (
-        '<div class="flex items-center justify-between w-full">'
-        f'<span class="text-lg font-medium">{escape(page.deps.config.app_name)}</span>'
+        '<div class="flex items-center justify-between w-full gap-2">'
+        f'<a href="/" class="text-lg font-medium" style="text-decoration:none">{name}</a>'
         f'<nav aria-label="{language}" class="flex items-center gap-2 text-sm">'
-        f"<span>{language}:</span> {' '.join(anchors)}</nav></div>"
+        f"<span>{language}</span> {' '.join(anchors)}</nav></div>"
     )
 
 
@@ -161,23 +178,28 @@ def links_html(page: Page, *targets: tuple[str, str]) -> ui.html:
         for key, href in targets
     )
     return ui.html(
-        f'<div class="flex w-full justify-between gap-2">{anchors}</div>', sanitize=False
+        f'<div class="flex flex-wrap w-full justify-between gap-2">{anchors}</div>', sanitize=False
     ).classes("w-full")
 
 
 @dataclass
 class View:
-    """A page's heading and content area: a step can be rendered into it without a page load."""
+    """A page's header, heading and content area: a step can be rendered into it in place."""
 
     title: ui.label
     body: ui.column
-    root: ui.column  # outlives `body`: work scheduled here survives clearing the content
+    root: ui.element  # outlives `body`: work scheduled here survives clearing the content
+    header: ui.html | None = None
+    path: str = ""  # the URL the browser shows for this view
 
-    def show(self, page: Page, title_key: str) -> None:
-        """Empty the content area for another step and give the page that step's title."""
+    def show(self, page: Page, title_key: str, path: str | None = None) -> None:
+        """Empty the content area for another step and give the page that step's title; the
+        language links then come back to `path` (the step's own URL)."""
         title = page.t(title_key)
         self.title.text = title
         ui.page_title(page.t("page_title", page=title, app=page.deps.config.app_name))
+        if path is not None and self.header is not None:
+            self.header.content = header_html(page, path)
         self.body.clear()
 
 
@@ -194,24 +216,31 @@ def frame(
     *,
     title: str | None = None,
     wide: bool = False,
+    focus_heading: bool = False,
 ) -> Iterator[View]:
     """Header with the app name, the language switch and (signed in) the user menu, then a
     centred column: narrow for the forms, `wide` for the product's pages.
 
     `title` is a ready text (the product's pages); otherwise `title_key` names it in the catalog.
+    `focus_heading`: a page without a field to type into puts focus on its heading.
     """
     set_document_language(page.locale)
     title = title if title is not None else page.t(title_key)
     ui.page_title(page.t("page_title", page=title, app=page.deps.config.app_name))
-    with ui.header().classes("px-4 py-2"), ui.column().classes("w-full gap-1"):
-        ui.html(header_html(page, request), sanitize=False).classes("w-full")
-        if is_signed_in_step(page.state):
+    signed_in = is_signed_in_step(page.state)
+    with ui.header().classes("px-4 py-2 nicegui-column gap-1" if signed_in else "px-4 py-2"):
+        header = ui.html(header_html(page, request_path(request)), sanitize=False)
+        header.classes("w-full")
+        if signed_in:
             user_menu(page)
     width = "max-w-5xl" if wide else "max-w-md"
-    with ui.column().classes(f"w-full {width} mx-auto p-4 gap-3") as root:
+    main = ui.element("main").classes(f"nicegui-column w-full {width} mx-auto p-4 gap-3")
+    with main:
         heading = ui.label(title).classes("text-h5").props('role=heading aria-level="1"')
+        if focus_heading:
+            heading.props("tabindex=-1 data-focus-on-load")
         with ui.column().classes("w-full gap-3 p-0") as body:
-            yield View(heading, body, root)
+            yield View(heading, body, main, header, request.url.path)
 
 
 def user_menu(page: Page) -> None:
@@ -224,57 +253,213 @@ def user_menu(page: Page) -> None:
     nav = ui.element("nav").props(f'aria-label="{escape(page.t("user_menu"))}"')
     with nav.classes("flex items-center justify-end gap-3 w-full text-sm"):
         ui.label(email).mark("user_email")
-        ui.link(page.t("menu_account"), "/account").classes("text-white").mark("menu_account")
-        errors = ErrorSlot()
-        button = ui.button(page.t("signout_button")).props("flat dense color=white")
-        button.mark("signout")
+        ui.link(page.t("menu_account"), "/account").mark("menu_account")
+        form = Form(page, inline=True)
+        with form:
+            button = form.button(page.t("signout_button"), submit=True).props("flat dense")
+            button.props("color=white").mark("signout")
 
         async def sign_out() -> None:
-            state = await call_flow(
-                page, errors, [button], lambda: page.deps.flow.sign_out(page.state)
-            )
+            state = await form.call(lambda: page.deps.flow.sign_out(page.state))
             if state is not None and await page.save(state):
                 ui.navigate.to(SIGN_OUT_URL)
 
-        button.on_click(sign_out)
+        form.on_submit(sign_out)
 
 
-async def show_notice(page: Page) -> None:
-    """Say once what the flow left to explain (e.g. why the sign-in restarted)."""
+async def show_notice(page: Page, already_said: frozenset[str] = frozenset()) -> None:
+    """Say once what the flow left to explain (e.g. why the sign-in restarted); a notice the
+    page's own text says already (`already_said`, notice values) is only cleared."""
     found = notice_key(page.state.notice)
     if found is None:
         return
     key, is_error = found
-    alert(page.t(key), error=is_error)
+    if str(page.state.notice) not in already_said:
+        alert(page.t(key), error=is_error)
     with contextlib.suppress(StoreUnavailable):  # said again next time: harmless
         page.state = await page.session.clear_notice(page.state)
 
 
 def alert(text: str, *, error: bool) -> ui.label:
-    colour = "text-negative" if error else "text-positive"
+    colour = "msg-error" if error else "msg-ok"
     return ui.label(text).classes(colour).props('role="alert"' if error else 'role="status"')
 
 
 class ErrorSlot:
-    """A place above a form that shows the latest error (empty and hidden otherwise)."""
+    """A place at the top of a form for its latest error: the label exists only once there is
+    one (fewer elements per open page), and is moved to the top of its container."""
 
     def __init__(self) -> None:
-        self.label = ui.label("").classes("text-negative").props('role="alert"')
-        self.label.set_visibility(False)
+        self.container = context.slot.parent
+        self.label: ui.label | None = None
 
     def show(self, text: str) -> None:
-        self.label.text = text
-        self.label.set_visibility(True)
+        if self.label is None:
+            with self.container:
+                self.label = ui.label(text).classes("msg-error").props('role="alert"')
+            self.label.move(self.container, target_index=0)
+        else:
+            self.label.text = text
+            self.label.set_visibility(True)
 
     def clear(self) -> None:
-        self.label.text = ""
-        self.label.set_visibility(False)
+        if self.label is not None and self.label.visible:
+            self.label.text = ""
+            self.label.set_visibility(False)
+
+
+class FieldMessage:
+    """An error said at its field: red outline, aria-invalid, and the text right below it (the
+    field's own error slot, made on the first error), named by aria-describedby (WCAG 3.3.1).
+    `hint_id` names what describes the field always (the password rules)."""
+
+    def __init__(self, field_: ui.input, hint_id: str = "") -> None:
+        self.field = field_
+        self.hint_id = hint_id
+        self.label: ui.label | None = None
+        self.shown = False
+        self._describe(error=False)
+        # Typing again withdraws the message (NiceGUI drops the `error` prop on a new value too,
+        # and a description naming a message that is no longer shown would mislead readers).
+        field_.on_value_change(self.clear)
+
+    def _describe(self, *, error: bool) -> None:
+        own = f"c{self.label.id}" if error and self.label is not None else ""
+        ids = " ".join(i for i in (own, self.hint_id) if i)
+        if ids:
+            self.field.props(f'aria-describedby="{ids}"')
+        else:
+            self.field.props(remove="aria-describedby")
+
+    def show(self, text: str) -> None:
+        if self.label is None:
+            with self.field.add_slot("error"):
+                self.label = ui.label(text).props("role=alert")
+        else:
+            self.label.text = text
+        self.field.props("error aria-invalid=true")
+        self.shown = True
+        self._describe(error=True)
+
+    def clear(self) -> None:
+        if not self.shown:
+            return
+        self.shown = False
+        self.field.props(remove="error aria-invalid")
+        self._describe(error=False)
+
+
+Handler = Callable[[], Awaitable[None]]
+
+
+class Form:
+    """One <form>: its submit button, Enter in any of its fields (the browser's implicit
+    submission clicks that button) and its other buttons run one action at a time.
+
+    The busy flag is set before the first await, so a second Enter or click that arrives while
+    an action runs is dropped: one email per sign-in however often Enter is pressed.
+    """
+
+    def __init__(self, page: Page, *, inline: bool = False) -> None:
+        self.page = page
+        self.busy = False
+        self.buttons: list[ui.button] = []
+        self.fields: list[FieldMessage] = []
+        self.element = ui.element("form").props('novalidate method="post" action="#"')
+        self.element.classes("flex items-center gap-2" if inline else "w-full nicegui-column")
+        # The browser's own submission would load a page: the button's click does the work.
+        self.element.on("submit.prevent", js_handler="() => {}")
+        with self.element:
+            self.errors = ErrorSlot()
+
+    def __enter__(self) -> Form:
+        self.element.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.element.__exit__(*exc)
+
+    def button(self, text: str, *, submit: bool = False) -> ui.button:
+        """The submit button (the default for Enter) or another action's (type=button)."""
+        button = ui.button(text).props("type=submit" if submit else "type=button no-caps")
+        if submit:
+            button.props("no-caps")
+        self.buttons.append(button)
+        return button
+
+    def message_for(self, field_: ui.input, hint_id: str = "") -> FieldMessage:
+        message = FieldMessage(field_, hint_id)
+        self.fields.append(message)
+        return message
+
+    def guarded(self, handler: Handler) -> Handler:
+        """`handler`, dropped while another action of this form runs."""
+
+        async def guarded() -> None:
+            if self.busy:
+                return
+            self.busy = True
+            try:
+                await handler()
+            finally:
+                self.busy = False
+
+        return guarded
+
+    def on_submit(self, handler: Handler, button: ui.button | None = None) -> Handler:
+        """Run `handler` when `button` (default: the submit button) is pressed, unless busy."""
+        guarded = self.guarded(handler)
+        (button or self.buttons[0]).on_click(guarded)
+        return guarded
+
+    def reject(self, problems: list[tuple[FieldMessage, str | None]]) -> bool:
+        """Say each field's problem at it; True when there was any (nothing is sent then)."""
+        self.errors.clear()
+        found = False
+        for message, problem in problems:
+            if problem:
+                message.show(problem)
+                if not found:
+                    message.field.run_method("focus")
+                found = True
+            else:
+                message.clear()
+        return found
+
+    async def call(
+        self,
+        call: Callable[[], FlowState],
+        *,
+        limit: str | None = None,
+        account: str | None = None,
+        error_keys: Mapping[str, str] | None = None,
+    ) -> FlowState | None:
+        return await call_flow(
+            self.page,
+            self.errors,
+            self.buttons,
+            call,
+            limit=limit,
+            account=account,
+            error_keys=error_keys,
+        )
+
+
+def username_for_password_managers(email: str) -> None:
+    """The account's address inside the reset form, so a password manager saves the new
+    password for the right account (it is not typed: read-only and out of the tab order)."""
+    ui.html(
+        f'<input type="email" name="username" autocomplete="username" value="{escape(email)}" '
+        'readonly tabindex="-1" aria-hidden="true" class="sr-only">',
+        sanitize=False,
+    )
 
 
 def email_input(page: Page, value: str = "", *, autofocus: bool = True) -> ui.input:
     field_ = ui.input(page.t("email_label"), value=value).props(
-        f"type=email autocomplete=username inputmode=email outlined name=email "
-        f"maxlength={MAX_EMAIL_CHARS}" + (" autofocus" if autofocus else "")
+        f"type=email autocomplete=username inputmode=email outlined {FIELD_PROPS} name=email "
+        f"maxlength={MAX_EMAIL_CHARS} spellcheck=false autocapitalize=none"
+        + (" autofocus" if autofocus else "")
     )
     return field_.classes("w-full").mark("email")
 
@@ -287,17 +472,38 @@ def password_input(
     marker: str = "password",
     autofocus: bool = False,
 ) -> ui.input:
-    field_ = ui.input(page.t(label_key), password=True, password_toggle_button=True).props(
-        f"autocomplete={autocomplete} outlined maxlength={MAX_PASSWORD_CHARS}"
-        + (" autofocus" if autofocus else "")
+    """A password field with a show/hide button reachable by keyboard and named for readers."""
+    field_ = ui.input(page.t(label_key), password=True).props(
+        f"autocomplete={autocomplete} outlined {FIELD_PROPS} maxlength={MAX_PASSWORD_CHARS} "
+        f"name={marker}" + (" autofocus" if autofocus else "")
     )
-    return field_.classes("w-full").mark(marker)
+    field_.classes("w-full").mark(marker)
+    with field_.add_slot("append"):
+        toggle = ui.button(page.t("show_password_short")).props(
+            f"flat dense no-caps type=button aria-pressed=false "
+            f'aria-label="{escape(page.t("show_password"))}"'
+        )
+    toggle.mark(f"{marker}_toggle")
+
+    def flip() -> None:
+        shown = field_.props.get("type") == "text"
+        field_.props(f"type={'password' if shown else 'text'}")
+        key = "show_password" if shown else "hide_password"
+        toggle.text = page.t(f"{key}_short")
+        toggle.props(
+            f'aria-pressed={"false" if shown else "true"} aria-label="{escape(page.t(key))}"'
+        )
+
+    toggle.on_click(flip)
+    return field_
 
 
 def code_input(page: Page, label_key: str, *, autofocus: bool = True) -> ui.input:
+    """Any paste fits (spaces, hyphens, full-width digits: normalised by webapp/auth/inputs)."""
     field_ = ui.input(page.t(label_key)).props(
-        f"autocomplete=one-time-code inputmode=numeric outlined maxlength={MAX_CODE_CHARS}"
-        + (" autofocus" if autofocus else "")
+        f"autocomplete=one-time-code inputmode=numeric outlined {FIELD_PROPS} "
+        f"maxlength={MAX_CODE_CHARS} "
+        "name=code spellcheck=false" + (" autofocus" if autofocus else "")
     )
     return field_.classes("w-full").mark("code")
 
@@ -327,11 +533,6 @@ def check_code(page: Page, value: str | None) -> str | None:
     return _message(page, code_problem(value), "code_invalid")
 
 
-def submit_on_enter(handler: Callable[[], Awaitable[None]], *fields: ui.input) -> None:
-    for field_ in fields:
-        field_.on("keydown.enter", handler)
-
-
 async def call_flow(
     page: Page,
     errors: ErrorSlot,
@@ -359,7 +560,11 @@ async def call_flow(
         return await run.io_bound(call)
     except AuthError as error:
         key = (error_keys or {}).get(error.kind)
-        errors.show(page.t(key) if key else error_text(error.kind, page.locale, until=error.until))
+        errors.show(
+            page.t(key)
+            if key
+            else error_text(error.kind, page.locale, until=error.until, zone=page.zone)
+        )
         return None
     finally:
         for button in buttons:
@@ -410,7 +615,12 @@ def go_to_step(state: FlowState, page: Page | None = None, view: View | None = N
 
         async def replace_content() -> None:
             await render(page, view)
-            ui.navigate.history.replace(target)  # a reload shows the same step
+            # Pushed, not replaced: Back returns to the previous step's URL (webapp/static/app.js
+            # loads it), and a reload shows this step. The same step again (a resent code) is
+            # not a new history entry.
+            if view.path != target:
+                ui.navigate.history.push(target)
+                view.path = target
 
         # After the running handler returns: its own button is among what gets replaced.
         with view.root:

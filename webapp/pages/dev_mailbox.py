@@ -45,7 +45,7 @@ def register(deps: Deps, mailbox: Mailbox) -> None:
                         with ui.card().classes("w-full"):
                             ui.label(message.get("subject", "")).classes("font-medium")
                             ui.label(page.t("mailbox_to", to=", ".join(message.get("to", []))))
-                            ui.label(str(message.get("sent_at", ""))).classes("text-xs text-grey")
+                            ui.label(str(message.get("sent_at", ""))).classes("text-xs muted")
                             ui.label(message.get("text") or "").classes("whitespace-pre-wrap")
 
             recipient.on_value_change(render)

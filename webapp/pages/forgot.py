@@ -7,11 +7,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from webapp.auth.flow import Step
+from webapp.auth.state import Notice
 from webapp.display import mask_email
 from webapp.pages.common import (
     Deps,
-    ErrorSlot,
-    call_flow,
+    Form,
     check_code,
     check_email,
     code_input,
@@ -21,9 +21,11 @@ from webapp.pages.common import (
     links_html,
     open_page,
     show_notice,
-    submit_on_enter,
+    username_for_password_managers,
 )
 from webapp.pages.password_rules import NewPasswordFields
+
+SAID_BY_INTRO = frozenset({Notice.RESET_CODE_SENT.value})
 
 
 def register(deps: Deps) -> None:
@@ -33,20 +35,18 @@ def register(deps: Deps) -> None:
         with frame(page, "forgot_title", request):
             ui.label(page.t("forgot_intro"))
             await show_notice(page)
-            errors = ErrorSlot()
-            email = email_input(page, page.session.remembered("email") or page.state.email)
-            button = ui.button(page.t("forgot_send_button")).classes("w-full").mark("submit")
+            form = Form(page)
+            with form:
+                email = email_input(page, page.session.remembered("email") or page.state.email)
+                email_message = form.message_for(email)
+                button = form.button(page.t("forgot_send_button"), submit=True)
+                button.classes("w-full").mark("submit")
 
             async def submit() -> None:
-                problem = check_email(page, email.value)
-                if problem:
-                    errors.show(problem)
+                if form.reject([(email_message, check_email(page, email.value))]):
                     return
                 address = email.value.strip()
-                state = await call_flow(
-                    page,
-                    errors,
-                    [button],
+                state = await form.call(
                     lambda: deps.flow.forgot_password(page.state, address, page.locale),
                     limit="forgot",
                     account=address,
@@ -57,8 +57,7 @@ def register(deps: Deps) -> None:
                 if await page.save(state):
                     go_to_step(state)
 
-            button.on_click(submit)
-            submit_on_enter(submit, email)
+            form.on_submit(submit)
             links_html(page, ("back_to_signin", "/signin"))
 
     register_reset(deps)
@@ -72,28 +71,24 @@ def register_reset(deps: Deps) -> None:
             return RedirectResponse("/forgot", status_code=303)
         with frame(page, "reset_title", request):
             address = page.state.email
-            ui.label(page.t("reset_intro", email=address, destination=mask_email(address)))
-            await show_notice(page)
-            errors = ErrorSlot()
-            code = code_input(page, "reset_code_label")
-            fields = NewPasswordFields(page, "new_password_label")
-            button = ui.button(page.t("reset_button")).classes("w-full").mark("submit")
+            ui.label(page.t("reset_intro", destination=mask_email(address)))
+            await show_notice(page, SAID_BY_INTRO)
+            form = Form(page)
+            with form:
+                username_for_password_managers(address)
+                code = code_input(page, "reset_code_label")
+                code_message = form.message_for(code)
+                fields = NewPasswordFields(page, "new_password_label", form)
+                button = form.button(page.t("reset_button"), submit=True)
+                button.classes("w-full").mark("submit")
 
             async def submit() -> None:
-                problem = check_code(page, code.value)
-                if problem:
-                    errors.show(problem)
-                    return
-                problem = fields.problem()
-                if problem:
-                    errors.show(problem)
+                problems = [(code_message, check_code(page, code.value)), *fields.problems()]
+                if form.reject(problems):
                     return
                 answer, secret = code.value.strip(), fields.take()
                 code.value = ""
-                state = await call_flow(
-                    page,
-                    errors,
-                    [button],
+                state = await form.call(
                     lambda: deps.flow.confirm_forgot_password(page.state, answer, secret),
                     limit="reset",
                     account=page.state.email,
@@ -101,7 +96,6 @@ def register_reset(deps: Deps) -> None:
                 if state is not None and await page.save(state):
                     go_to_step(state)
 
-            button.on_click(submit)
-            submit_on_enter(submit, code, fields.password, fields.repeat)
+            form.on_submit(submit)
             links_html(page, ("back_to_signin", "/signin"))
         return None

@@ -10,8 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from webapp.pages.common import (
     Deps,
-    ErrorSlot,
-    call_flow,
+    Form,
     check_email,
     check_password,
     email_input,
@@ -21,7 +20,6 @@ from webapp.pages.common import (
     open_page,
     password_input,
     show_notice,
-    submit_on_enter,
 )
 from webapp.redirects import from_another_site, safe_redirect_target
 from webapp.session import REDIRECT_KEY, is_signed_in_step
@@ -46,21 +44,27 @@ def register(deps: Deps) -> None:
             await page.session.set(REDIRECT_KEY, None if target == "/" else target)
         with frame(page, "signin_title", request) as view:
             await show_notice(page)
-            errors = ErrorSlot()
-            email = email_input(page, page.state.email or page.session.remembered("email"))
-            password = password_input(page, "password_label", "current-password")
-            button = ui.button(page.t("signin_button")).classes("w-full").mark("submit")
+            form = Form(page)
+            with form:
+                known = page.state.email or page.session.remembered("email")
+                email = email_input(page, known, autofocus=not known)
+                email_message = form.message_for(email)
+                password = password_input(
+                    page, "password_label", "current-password", autofocus=bool(known)
+                )
+                password_message = form.message_for(password)
+                form.button(page.t("signin_button"), submit=True).classes("w-full").mark("submit")
 
             async def submit() -> None:
-                problem = check_email(page, email.value) or check_password(page, password.value)
-                if problem:
-                    errors.show(problem)
+                if form.reject(
+                    [
+                        (email_message, check_email(page, email.value)),
+                        (password_message, check_password(page, password.value)),
+                    ]
+                ):
                     return
                 address, secret = email.value.strip(), password.value
-                state = await call_flow(
-                    page,
-                    errors,
-                    [button],
+                state = await form.call(
                     lambda: deps.flow.sign_in(page.state, address, secret, page.locale),
                     limit="sign_in",
                     account=address,
@@ -72,7 +76,6 @@ def register(deps: Deps) -> None:
                 if await page.save(state):
                     go_to_step(state, page, view)  # the code form replaces this one in place
 
-            button.on_click(submit)
-            submit_on_enter(submit, email, password)
+            form.on_submit(submit)
             links_html(page, ("signin_to_signup", "/signup"), ("signin_to_forgot", "/forgot"))
         return None

@@ -7,8 +7,7 @@ from starlette.requests import Request
 
 from webapp.pages.common import (
     Deps,
-    ErrorSlot,
-    call_flow,
+    Form,
     check_email,
     email_input,
     frame,
@@ -16,7 +15,6 @@ from webapp.pages.common import (
     links_html,
     open_page,
     show_notice,
-    submit_on_enter,
 )
 from webapp.pages.password_rules import NewPasswordFields
 
@@ -27,25 +25,19 @@ def register(deps: Deps) -> None:
         page = await open_page(deps, request)
         with frame(page, "signup_title", request):
             await show_notice(page)
-            errors = ErrorSlot()
-            email = email_input(page, page.session.remembered("email"))
-            fields = NewPasswordFields(page, "password_label")
-            button = ui.button(page.t("signup_button")).classes("w-full").mark("submit")
+            form = Form(page)
+            with form:
+                email = email_input(page, page.session.remembered("email"))
+                email_message = form.message_for(email)
+                fields = NewPasswordFields(page, "password_label", form)
+                form.button(page.t("signup_button"), submit=True).classes("w-full").mark("submit")
 
             async def submit() -> None:
-                problem = check_email(page, email.value)
-                if problem:
-                    errors.show(problem)
-                    return
-                problem = fields.problem()
-                if problem:
-                    errors.show(problem)
+                problems = [(email_message, check_email(page, email.value)), *fields.problems()]
+                if form.reject(problems):
                     return
                 address, secret = email.value.strip(), fields.take()
-                state = await call_flow(
-                    page,
-                    errors,
-                    [button],
+                state = await form.call(
                     lambda: deps.flow.sign_up(page.state, address, secret, page.locale),
                     limit="sign_up",
                     account=address,
@@ -56,6 +48,5 @@ def register(deps: Deps) -> None:
                 if await page.save(state):
                     go_to_step(state)
 
-            button.on_click(submit)
-            submit_on_enter(submit, email, fields.password, fields.repeat)
+            form.on_submit(submit)
             links_html(page, ("signup_to_signin", "/signin"))

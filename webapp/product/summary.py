@@ -8,7 +8,6 @@ from __future__ import annotations
 from nicegui import ui
 
 from webapp import Identity, protected_page
-from webapp.display import format_time
 from webapp.i18n import CATALOG, translate
 
 
@@ -17,7 +16,7 @@ def summary(identity: Identity) -> None:
     def t(key: str, **values: object) -> str:
         return translate(key, identity.locale, **values)
 
-    ui.label(t("dashboard_welcome")).classes("text-positive")
+    ui.label(t("dashboard_welcome")).classes("msg-ok")
     ui.label(t("dashboard_email", email=identity.email))
-    ui.label(t("dashboard_signed_in_at", time=format_time(identity.signed_in_at)))
-    ui.label(t("dashboard_session_ends", time=format_time(identity.session_ends_at)))
+    ui.label(t("dashboard_signed_in_at", time=identity.format_time(identity.signed_in_at)))
+    ui.label(t("dashboard_session_ends", time=identity.format_time(identity.session_ends_at)))

@@ -114,7 +114,7 @@ def test_guesses_across_sign_ins_stop_at_the_threshold(
     # The tenth wrong code, in the fourth sign-in, started the lock.
     assert started[3] + LIMITS.lock_seconds - 1 <= until <= started[4] + LIMITS.lock_seconds
     shown = error_text(blocked[0].kind, "ja", until=until)
-    assert "まで確認コードを送信できません" in shown
+    assert "までこのアカウントに認証コードを送信できません" in shown
     assert "UTC" in shown
 
 
