@@ -2,9 +2,10 @@
 """One entry point for a fresh machine that has only Python 3.11+.
 
 `python3 dev.py run` serves the web app on the embedded emulator; `python3 dev.py test` runs the
-whole test suite (installing Debian's chromium and redis-server for it when run as root). Each
-creates `.venv` on first use and installs exactly the extras it needs, so
-the README's two commands stay true without any manual set-up. It uses only the standard library.
+whole test suite (installing Debian's chromium, redis-server and npm for it when run as root, and
+axe-core with `npm ci` for the accessibility tests). Each creates `.venv` on first use and
+installs exactly the extras it needs, so the README's two commands stay true without any manual
+set-up. It uses only the standard library.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 REDIS_CANDIDATES = ("/usr/bin/redis-server",)
+NPM_CANDIDATES = ("/usr/bin/npm",)
+E2E_NODE = ROOT / "tests" / "e2e"  # package.json + package-lock.json: axe-core for the a11y tests
+AXE_CORE = E2E_NODE / "node_modules" / "axe-core" / "axe.min.js"
 _APT_UPDATED: list[bool] = []  # apt-get update once per run
 EXTRAS = {"run": "web,emulator", "emulator": "emulator", "test": "dev", "lint": "dev"}
 
@@ -96,6 +100,26 @@ def ensure_redis_server() -> str:
     return ensure_debian_package("REDIS_SERVER_PATH", REDIS_CANDIDATES, "redis-server")
 
 
+def ensure_axe_core() -> str:
+    """axe-core (MPL-2.0, from npm) for the accessibility tests: `npm ci` from the lock file
+    when node_modules is missing or was installed from another lock file."""
+    configured = os.environ.get("AXE_CORE_PATH")
+    if configured:
+        return configured
+    lock = E2E_NODE / "package-lock.json"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
+    stamp_file = E2E_NODE / "node_modules" / ".dev-py-lock"
+    if AXE_CORE.exists() and stamp_file.exists() and stamp_file.read_text().strip() == digest:
+        return str(AXE_CORE)
+    npm = ensure_debian_package("NPM_PATH", NPM_CANDIDATES, "npm")
+    print("Installing axe-core for the accessibility tests (npm ci) ...", flush=True)
+    subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=E2E_NODE, check=True
+    )
+    stamp_file.write_text(digest + "\n")
+    return str(AXE_CORE)
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     rest = argv[1:]
@@ -123,6 +147,7 @@ def main(argv: list[str]) -> int:
     else:
         env["CHROMIUM_PATH"] = ensure_chromium()
         env["REDIS_SERVER_PATH"] = ensure_redis_server()
+        env["AXE_CORE_PATH"] = ensure_axe_core()
         args = [str(PYTHON), "-m", "pytest", *rest]
     return subprocess.run(args, cwd=ROOT, env=env, check=False).returncode
 

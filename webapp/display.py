@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 from typing import Final
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _ZONE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}")
@@ -35,7 +36,7 @@ def time_zone(name: str | None) -> tzinfo:
 
     The name is checked before zoneinfo sees it: bounded, and shaped like `Area/City`.
     """
-    text = (name or "").strip()
+    text = unquote((name or "")[: MAX_ZONE_CHARS * 3]).strip()  # a cookie may be %-encoded
     if not text or len(text) > MAX_ZONE_CHARS or not _ZONE_NAME.fullmatch(text):
         return UTC
     try:

@@ -16,8 +16,12 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_app(tmp_path_factory.mktemp("webapp")) as base:
+def app_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The app for this module; a module may set `APP_ENV` (a dict) for its process."""
+    extra_env = getattr(request.module, "APP_ENV", None)
+    with running_app(tmp_path_factory.mktemp("webapp"), extra_env) as base:
         yield base
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -43,6 +44,10 @@ def run(event: dict[str, Any]) -> str:
     return str(response["challengeName"])
 
 
+# The matrix's codes are issued against the clock when this module is collected; the test runs
+# the handler at that same moment, however long the rest of the suite took in between (a code
+# lives 180 s, and a long suite once ran these 20 minutes after collection).
+MATRIX_BUILT_AT = time.time()
 MATRIX: list[tuple[str, list[dict[str, Any]], dict[str, Any], str]] = [
     # rule 1: both first-session shapes ask for the password
     ("empty session", [], {}, PV),
@@ -207,8 +212,12 @@ MATRIX: list[tuple[str, list[dict[str, Any]], dict[str, Any], str]] = [
     ids=[name for name, *_ in MATRIX],
 )
 def test_define_session_matrix(
-    session: list[dict[str, Any]], options: dict[str, Any], expected: str
+    session: list[dict[str, Any]],
+    options: dict[str, Any],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(define_auth_challenge.time, "time", lambda: MATRIX_BUILT_AT + 1)
     assert run(define_event(session, **options)) == expected
 
 

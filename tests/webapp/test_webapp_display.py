@@ -25,6 +25,7 @@ def test_countdown_and_time() -> None:
 
 def test_times_are_written_in_the_readers_zone_and_language() -> None:
     tokyo = time_zone("Asia/Tokyo")
+    assert time_zone("Asia%2FTokyo") == tokyo  # as an encoded cookie value arrives
     assert format_time(0, "ja", tokyo) == "1970年1月1日 09:00 JST"
     assert format_time(1_780_000_000, "en", time_zone("Europe/Paris")).endswith("CEST")
     assert format_time(0, "fr", tokyo) == "Jan 1, 1970, 09:00 JST"  # unknown language: English
@@ -35,6 +36,7 @@ def test_a_forged_time_zone_cookie_falls_back_to_utc() -> None:
     reaches zoneinfo (no path, no huge value), and an unknown zone is UTC."""
     for forged in (
         "../../etc/passwd",
+        "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
         "/etc/localtime",
         "Asia/" + "x" * 100,
         "",

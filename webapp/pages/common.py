@@ -234,7 +234,8 @@ def frame(
         if signed_in:
             user_menu(page)
     width = "max-w-5xl" if wide else "max-w-md"
-    main = ui.element("main").classes(f"nicegui-column w-full {width} mx-auto p-4 gap-3")
+    # NiceGUI's page is the <main> landmark already.
+    main = ui.element("div").classes(f"nicegui-column w-full {width} mx-auto p-4 gap-3")
     with main:
         heading = ui.label(title).classes("text-h5").props('role=heading aria-level="1"')
         if focus_heading:
@@ -262,6 +263,9 @@ def user_menu(page: Page) -> None:
         async def sign_out() -> None:
             state = await form.call(lambda: page.deps.flow.sign_out(page.state))
             if state is not None and await page.save(state):
+                # The sign-in page offers the address again (tokens and all else are gone).
+                with contextlib.suppress(StoreUnavailable):
+                    await page.session.remember_form(email=email)
                 ui.navigate.to(SIGN_OUT_URL)
 
         form.on_submit(sign_out)

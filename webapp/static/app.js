@@ -28,9 +28,9 @@
   // The browser's time zone, so the server writes times the way the user reads them.
   try {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && zone.length <= 64) {
+    if (zone && zone.length <= 64 && /^[A-Za-z0-9_+\-\/]+$/.test(zone)) {
       const secure = location.protocol === "https:" ? "; secure" : "";
-      document.cookie = `tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax${secure}`;
+      document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=lax${secure}`;
     }
   } catch (error) {
     // no Intl: times stay in UTC
