@@ -385,9 +385,7 @@ class Form:
 
     def button(self, text: str, *, submit: bool = False) -> ui.button:
         """The submit button (the default for Enter) or another action's (type=button)."""
-        button = ui.button(text).props("type=submit" if submit else "type=button no-caps")
-        if submit:
-            button.props("no-caps")
+        button = ui.button(text).props(f"type={'submit' if submit else 'button'} no-caps")
         self.buttons.append(button)
         return button
 
