@@ -46,12 +46,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]
 import httpx
 import socketio
 
-ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "Bench-Password-42"  # noqa: S105 - a throwaway account on the local emulator
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.processes import (
+    PASSWORD,
+    ROOT,
+    clean_env,
+    create_accounts,
+    emulator_process,
+    free_port,
+)
+
 ELEMENTS = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.DOTALL)
 CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 CODE_LINE = re.compile(r"^\s*(\d{4,10})\s*$", re.MULTILINE)
@@ -60,40 +67,6 @@ SIGNED_IN = "You are signed in."
 
 
 # --- processes -------------------------------------------------------------------------------
-
-
-def clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
-    for name in ("USER_POOL_ID", "CLIENT_ID", "AWS_REGION", "AWS_ENDPOINT_URL", "STORAGE_SECRET"):
-        env.pop(name, None)
-    return env
-
-
-@contextmanager
-def emulator_process() -> Iterator[dict[str, str]]:
-    """`python -m emulator --port 0`; yields the environment it prints."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0"],
-        cwd=ROOT,
-        env=clean_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    env: dict[str, str] = {}
-    try:
-        assert process.stdout is not None
-        while "CLIENT_ID" not in env:
-            line = process.stdout.readline()
-            if not line:
-                raise RuntimeError("the emulator stopped before printing its environment")
-            if line.startswith("export "):
-                name, _, value = line[len("export ") :].strip().partition("=")
-                env[name] = value.strip("'\"")
-        yield env
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 PROFILED_APP = """
@@ -166,32 +139,7 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 # --- accounts and codes ----------------------------------------------------------------------
-
-
-def create_accounts(env: dict[str, str], count: int) -> list[str]:
-    client = boto3.client(
-        "cognito-idp",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
-    emails = []
-    for _ in range(count):
-        email = f"bench-{uuid.uuid4().hex[:12]}@example.com"
-        client.sign_up(ClientId=env["CLIENT_ID"], Username=email, Password=PASSWORD)
-        client.admin_confirm_sign_up(UserPoolId=env["USER_POOL_ID"], Username=email)
-        emails.append(email)
-    return emails
 
 
 async def wait_for_code(http: httpx.AsyncClient, endpoint: str, email: str) -> str:

@@ -44,7 +44,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.login import VirtualBrowser, clean_env, cpu_seconds, free_port, rss_bytes
+from bench.login import VirtualBrowser, cpu_seconds, rss_bytes
+from bench.processes import clean_env, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROME = "gzip, deflate, br, zstd"

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from nicegui import app, ui
 
-from webapp import hardening, static_assets, theme
+from webapp import hardening, quiet_outbox, static_assets, theme
 from webapp.auth.flow import AuthFlow, build_flow_from_env
 from webapp.browser_store import BrowserStore, MemoryBrowserStore, RedisBrowserStore
 from webapp.config import AppConfig, ConfigError, config_from_env
@@ -62,6 +62,8 @@ def build(
 ) -> Deps:
     """Register every route and page; the dev mailbox only when a local mailbox is given."""
     static_assets.install(app)  # NiceGUI's files and webapp/static, compressed once, from memory
+    if not quiet_outbox.install():  # an idle page no longer wakes the server every second
+        print("webapp: NiceGUI's outbox changed; its idle wake-ups stay", file=sys.stderr)
     instrument_flow(flow)  # one JSON line per sign-in step (webapp/request_log.py)
     install_request_log(app)  # and per HTTP request
     deps = Deps(
@@ -168,6 +170,13 @@ def run_options(config: AppConfig) -> dict[str, Any]:
         "forwarded_allow_ips": config.forwarded_allow_ips,
         "proxy_headers": True,
         "uvicorn_logging_level": "warning",
+        # socket.io pings every page already (SOCKET_PING_INTERVAL_SECONDS): no second,
+        # WebSocket-level ping from uvicorn every 20 s per connection on top of it.
+        "ws_ping_interval": None,
+        "ws_ping_timeout": None,
+        # permessage-deflate keeps a zlib compressor and decompressor per open page: 300 KiB
+        # each (tracemalloc, docs/webapp.md), for messages of a few hundred bytes.
+        "ws_per_message_deflate": False,
         "tailwind": False,  # webapp/static/app.css has the few utilities the pages use
         "dark": None,  # follow the system (prefers-color-scheme)
     }

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_app import CHROMIUM_ARGS, running_app
+from e2e_app import running_app
 from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from bench.processes import CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")

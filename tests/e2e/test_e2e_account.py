@@ -9,12 +9,12 @@ import re
 import uuid
 from collections.abc import Iterator
 
-import boto3
 import pytest
 from e2e_app import emulator_code, running_app
 from playwright.sync_api import Browser, Page, expect
 from test_e2e_login import JWT, PASSWORD, Received, open_page
 
+from bench.processes import cognito_client
 from tests.standalone_emulator import standalone_emulator
 
 NEW_PASSWORD = "Battery-Staple-9"
@@ -40,13 +40,7 @@ def base(emulator_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
 
 
 def add_to_group(emulator_env: dict[str, str], email: str, group: str) -> None:
-    client = boto3.client(
-        "cognito-idp",
-        endpoint_url=emulator_env["AWS_ENDPOINT_URL"],
-        region_name=emulator_env["AWS_REGION"],
-        aws_access_key_id=emulator_env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=emulator_env["AWS_SECRET_ACCESS_KEY"],
-    )
+    client = cognito_client(emulator_env)
     pool = emulator_env["USER_POOL_ID"]
     with contextlib.suppress(client.exceptions.GroupExistsException):
         client.create_group(GroupName=group, UserPoolId=pool)

@@ -37,6 +37,7 @@ from webapp.pages.common import (
     username_for_password_managers,
 )
 from webapp.pages.password_rules import NewPasswordFields
+from webapp.pages.quiet_input import QuietInput
 from webapp.pages.signin import sign_in_url
 from webapp.protected import mark_signed_out_everywhere, signed_in_page
 
@@ -154,8 +155,8 @@ def delete_section(page: Page) -> None:
     email = page.state.identity.email if page.state.identity else page.state.email
     ui.label(page.t("account_delete_intro", email=email))
     with form:
-        typed = ui.input(page.t("delete_email_label")).props(
-            f"outlined {FIELD_PROPS} autocomplete=off spellcheck=false"
+        typed = QuietInput(page.t("delete_email_label")).props(
+            f"outlined {FIELD_PROPS} autocomplete=off spellcheck=false name=delete_email"
         )
         typed.classes("w-full").mark("delete_email")
         form.button(page.t("delete_button"), submit=True).props("color=negative").mark("delete")

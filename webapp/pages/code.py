@@ -70,7 +70,7 @@ class CodeForm:
         ui.label(t("attempts_left", n=challenge.attempts_left))
         self.form = Form(page)
         with self.form:
-            self.code = code_input(page, "otp_label")
+            self.code = code_input(page, "otp_label", complete_length=challenge.code_length)
             self.code_message = self.form.message_for(self.code)
             self.verify = self.form.button(t("verify_button"), submit=True)
             self.verify.classes("w-full").mark("submit")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import secrets
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from typing import Final
 from urllib.parse import quote
 
 from nicegui import context, run, ui
+from nicegui.events import GenericEventArguments
 from nicegui.language import Language
 from starlette.requests import Request
 
@@ -39,6 +41,7 @@ from webapp.display import format_time, time_zone
 from webapp.i18n import LOCALE_NAMES, translate
 from webapp.local import Mailbox
 from webapp.messages import error_text, notice_key
+from webapp.pages.quiet_input import QuietInput
 from webapp.rate_limits import DEFAULT_RULES, LimitsUnavailable, RateLimits
 from webapp.redirects import safe_redirect_target
 from webapp.session import REDIRECT_KEY, BrowserSession, hand_off, is_signed_in_step
@@ -355,6 +358,26 @@ class FieldMessage:
 
 Handler = Callable[[], Awaitable[None]]
 
+# A button's click carries its form's named text fields, as the browser would have posted them,
+# and tells the form's QuietInputs that their values went with it.
+SUBMIT_JS: Final = (
+    "(e) => { const form = e && e.target && e.target.closest && e.target.closest('form');"
+    " if (!form) { emit({}); return; }"
+    " const values = Object.fromEntries([...new FormData(form)]"
+    ".filter(([, value]) => typeof value === 'string'));"
+    " form.dispatchEvent(new Event('values-submitted')); emit(values); }"
+)
+MAX_SUBMITTED_FIELDS: Final = 16
+
+
+def submitted_values(args: object) -> dict[str, str]:
+    """The text fields of a submit event; anything else a client may send is dropped (the
+    socket's message cap bounds the whole, each field's own check bounds its value)."""
+    if not isinstance(args, dict):
+        return {}
+    fields = itertools.islice(args.items(), MAX_SUBMITTED_FIELDS)
+    return {name: text for name, text in fields if isinstance(name, str) and isinstance(text, str)}
+
 
 class Form:
     """One <form>: its submit button, Enter in any of its fields (the browser's implicit
@@ -409,10 +432,26 @@ class Form:
         return guarded
 
     def on_submit(self, handler: Handler, button: ui.button | None = None) -> Handler:
-        """Run `handler` when `button` (default: the submit button) is pressed, unless busy."""
+        """Run `handler` when `button` (default: the submit button, which Enter presses too) is
+        pressed, unless busy. The click carries the form's fields as the browser has them, so
+        a value typed just before Enter is never judged stale (QuietInput reports later)."""
         guarded = self.guarded(handler)
-        (button or self.buttons[0]).on_click(guarded)
+
+        async def clicked(event: GenericEventArguments) -> None:
+            if not self.busy:
+                self.take_values(submitted_values(event.args))
+            await guarded()
+
+        (button or self.buttons[0]).on("click", clicked, js_handler=SUBMIT_JS)
         return guarded
+
+    def take_values(self, submitted: Mapping[str, str]) -> None:
+        """The submitted text of each named field of this form becomes its value."""
+        for element in self.element.descendants():
+            if isinstance(element, ui.input):
+                value = submitted.get(str(element.props.get("name", "")))
+                if value is not None:
+                    element.value = value
 
     def reject(self, problems: list[tuple[FieldMessage, str | None]]) -> bool:
         """Say each field's problem at it; True when there was any (nothing is sent then)."""
@@ -458,7 +497,7 @@ def username_for_password_managers(email: str) -> None:
 
 
 def email_input(page: Page, value: str = "", *, autofocus: bool = True) -> ui.input:
-    field_ = ui.input(page.t("email_label"), value=value).props(
+    field_ = QuietInput(page.t("email_label"), value=value).props(
         f"type=email autocomplete=username inputmode=email outlined {FIELD_PROPS} name=email "
         f"maxlength={MAX_EMAIL_CHARS} spellcheck=false autocapitalize=none"
         + (" autofocus" if autofocus else "")
@@ -475,7 +514,7 @@ def password_input(
     autofocus: bool = False,
 ) -> ui.input:
     """A password field with a show/hide button reachable by keyboard and named for readers."""
-    field_ = ui.input(page.t(label_key), password=True).props(
+    field_ = QuietInput(page.t(label_key), password=True).props(
         f"autocomplete={autocomplete} outlined {FIELD_PROPS} maxlength={MAX_PASSWORD_CHARS} "
         f"name={marker}" + (" autofocus" if autofocus else "")
     )
@@ -500,9 +539,12 @@ def password_input(
     return field_
 
 
-def code_input(page: Page, label_key: str, *, autofocus: bool = True) -> ui.input:
-    """Any paste fits (spaces, hyphens, full-width digits: normalised by webapp/auth/inputs)."""
-    field_ = ui.input(page.t(label_key)).props(
+def code_input(
+    page: Page, label_key: str, *, autofocus: bool = True, complete_length: int = 0
+) -> ui.input:
+    """Any paste fits (spaces, hyphens, full-width digits: normalised by webapp/auth/inputs).
+    `complete_length`: the form submits a code of this length itself (reported at once)."""
+    field_ = QuietInput(page.t(label_key), complete_length=complete_length).props(
         f"autocomplete=one-time-code inputmode=numeric outlined {FIELD_PROPS} "
         f"maxlength={MAX_CODE_CHARS} "
         "name=code spellcheck=false" + (" autofocus" if autofocus else "")

@@ -40,7 +40,9 @@ def register(deps: Deps) -> None:
             await show_notice(page, SAID_BY_INTRO)
             form = Form(page)
             with form:
-                code = code_input(page, "verification_code_label")
+                code = code_input(
+                    page, "verification_code_label", complete_length=COGNITO_CODE_DIGITS
+                )
                 code_message = form.message_for(code)
                 button = form.button(page.t("confirm_button"), submit=True)
                 button.classes("w-full").mark("submit")
