@@ -70,3 +70,12 @@ async def test_a_wrong_submitted_password_is_judged_as_wrong(user: User) -> None
     type_into(user, "password", PASSWORD)
     click_with(user, "submit", {"password": PASSWORD + "x", "code": "000000", "step": "signed_in"})
     await see(user, "Incorrect email or password.")
+
+
+async def test_an_over_long_submitted_field_is_refused_at_the_field(user: User) -> None:
+    """The click's data bypasses the field's maxlength; the server's bound still holds."""
+    await user.open("/signin")
+    type_into(user, "email", "someone@example.com")
+    type_into(user, "password", PASSWORD)
+    click_with(user, "submit", {"email": "a" * 20_000 + "@example.com", "password": PASSWORD})
+    await see(user, "This is too long.")
