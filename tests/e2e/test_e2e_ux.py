@@ -337,7 +337,10 @@ HEADING_FOCUSED_JS = """(e) => {
         || (e.getAttribute('role') === 'heading' && e.getAttribute('aria-level') === '1');
     return heading || (e.getAttribute('tabindex') === '-1' && !!title && e.contains(title));
 }"""
-FOCUS_WALK_JS = """(step) => {
+FOCUS_WALK_JS = """async (step) => {
+    // Two frames: Quasar marks a focused field (q-field--focused) in its next render, which a
+    // loaded machine may not have run yet when the key press returns.
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const e = document.activeElement;
     if (!e || e === document.body || e === document.documentElement || e.id === 'tab-walk-start')
         return {done: true};
