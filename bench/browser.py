@@ -62,7 +62,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +78,7 @@ from bench.processes import (
     CHROMIUM_ARGS,
     PASSWORD,
     ROOT,
-    clean_env,
+    app_env,
     create_accounts,
     emulator_process,
     free_port,
@@ -124,13 +123,11 @@ def log(message: str) -> None:
 
 
 class WebApp:
-    """`python -m webapp` in Cognito mode against the emulator, restartable.
+    """`python -m webapp` in Cognito mode against the emulator (`app_env`), restartable.
 
-    Every browser comes from 127.0.0.1, so the per-address socket cap and rate limits are lifted
-    (the per-process cap of 2,000 sockets stays); everything else is the app's default. It can be
-    started again because, on a machine shared with other people's test runs, something outside
-    this benchmark has stopped it mid-run (SIGTERM); the interrupted series is then repeated on a
-    fresh process (and the report says so) rather than losing the whole run.
+    It can be started again because, on a machine shared with other people's test runs,
+    something outside this benchmark has stopped it mid-run (SIGTERM); the interrupted series is
+    then repeated on a fresh process (and the report says so) rather than losing the whole run.
     """
 
     def __init__(
@@ -170,18 +167,7 @@ class WebApp:
         port = free_port()
         storage = self.workdir / f"{self.name}-{self.starts}-storage"
         storage.mkdir()
-        env = clean_env() | self.emulator_env
-        env |= {
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "STORAGE_SECRET": uuid.uuid4().hex * 2,
-            "COOKIE_SECURE": "false",
-            "NICEGUI_STORAGE_PATH": str(storage),
-            "TRUSTED_HOSTS": "127.0.0.1",
-            "MAX_SOCKETS_PER_ADDRESS": "100000",
-            "RATE_LIMIT_SIGN_IN_IP": "100000/minute",
-            "RATE_LIMIT_CODE_IP": "100000/minute",
-        } | self.extra_env
+        env = app_env(self.emulator_env, port, storage) | self.extra_env
         self.logfile = self.workdir / f"{self.name}-{self.starts}.log"
         with self.logfile.open("w") as output:
             self.process = subprocess.Popen(

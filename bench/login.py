@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.processes import (
     PASSWORD,
     ROOT,
-    clean_env,
+    app_env,
     create_accounts,
     emulator_process,
     free_port,
@@ -86,18 +86,7 @@ def app_process(
     emulator_env: dict[str, str], port: int, storage: Path, profile: str | None = None
 ) -> Iterator[int]:
     """`python -m webapp` in Cognito mode against the emulator; yields its pid once healthy."""
-    env = clean_env() | emulator_env
-    env |= {
-        "PORT": str(port),
-        "STORAGE_SECRET": uuid.uuid4().hex * 2,
-        "COOKIE_SECURE": "false",
-        "NICEGUI_STORAGE_PATH": str(storage),
-        "TRUSTED_HOSTS": "127.0.0.1",
-        # Every virtual browser comes from 127.0.0.1: lift the per-address caps and limits.
-        "MAX_SOCKETS_PER_ADDRESS": "100000",
-        "RATE_LIMIT_SIGN_IN_IP": "100000/minute",
-        "RATE_LIMIT_CODE_IP": "100000/minute",
-    }
+    env = app_env(emulator_env, port, storage)
     command = (
         [sys.executable, "-c", PROFILED_APP, profile]
         if profile

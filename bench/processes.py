@@ -40,6 +40,29 @@ def clean_env() -> dict[str, str]:
     return env
 
 
+def app_env(emulator_env: dict[str, str], port: int, storage: Path) -> dict[str, str]:
+    """`python -m webapp`'s environment: Cognito mode against the emulator on 127.0.0.1:`port`.
+
+    Every browser of a benchmark comes from 127.0.0.1, so the per-address socket cap and rate
+    limits are lifted (the per-process cap of 2,000 sockets stays); the rest is the default.
+    """
+    return (
+        clean_env()
+        | emulator_env
+        | {
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "STORAGE_SECRET": uuid.uuid4().hex * 2,
+            "COOKIE_SECURE": "false",
+            "NICEGUI_STORAGE_PATH": str(storage),
+            "TRUSTED_HOSTS": "127.0.0.1",
+            "MAX_SOCKETS_PER_ADDRESS": "100000",
+            "RATE_LIMIT_SIGN_IN_IP": "100000/minute",
+            "RATE_LIMIT_CODE_IP": "100000/minute",
+        }
+    )
+
+
 @contextmanager
 def emulator_process(logfile: Path | None = None, root: Path = ROOT) -> Iterator[dict[str, str]]:
     """`python -m emulator --port 0`, its own process; yields the environment it exports."""

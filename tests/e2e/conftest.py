@@ -12,9 +12,20 @@ from pathlib import Path
 
 import pytest
 from e2e_app import running_app
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
 from bench.processes import CHROMIUM_ARGS
+
+PATIENT_EXPECT_MS = 15_000
+
+
+@pytest.fixture
+def patient_expect() -> Iterator[None]:
+    """Server steps (SRP, triggers, the emulator) on a busy 2-core machine: 15 s, not 5 s. A
+    module opts in with `pytestmark = pytest.mark.usefixtures("patient_expect")`."""
+    expect.set_options(timeout=PATIENT_EXPECT_MS)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
 
 
 @pytest.fixture(scope="module")

@@ -139,6 +139,17 @@ def new_email(tag: str) -> str:
     return f"{tag}-{uuid.uuid4().hex[:10]}@example.com"
 
 
+def new_account(browser: Any, base: str, tag: str) -> str:
+    """A confirmed account, made in a context of its own (the test's context starts clean)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    email = new_email(tag)
+    sign_up_and_confirm(page, base, email, PASSWORD, lambda: wait_for_code(base, email, 1))
+    context.close()
+    return email
+
+
 def sign_in_to_code(
     page: Any, base: str, email: str, password: str = PASSWORD, locale: str = "en"
 ) -> None:

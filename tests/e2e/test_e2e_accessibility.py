@@ -10,7 +10,6 @@ so one run shows everything to fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,18 +27,10 @@ from playwright.sync_api import Browser, Page, expect
 
 APP_ENV = MANY_ACCOUNTS_ENV  # eight journeys, each with its own account, from one address
 TIMEOUT_MS = 20_000
-EXPECT_MS = 15_000
+pytestmark = pytest.mark.usefixtures("patient_expect")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "mobile": {"width": 390, "height": 844}}
 LOCALES = {"en": "en-US", "ja": "ja-JP"}
 HTML_LANG = {"en": "en-US", "ja": "ja"}
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """Server steps (SRP, triggers, the emulator) on a busy 2-core machine: 15 s, not 5 s."""
-    expect.set_options(timeout=EXPECT_MS)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
 
 
 @dataclass

@@ -10,22 +10,15 @@ import pytest
 from e2e_app import (
     MANY_ACCOUNTS_ENV,
     PASSWORD,
+    new_account,
     new_email,
-    sign_up_and_confirm,
     text,
     wait_for_code,
 )
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
 
 APP_ENV = MANY_ACCOUNTS_ENV
-EXPECT_MS = 15_000
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=EXPECT_MS)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = pytest.mark.usefixtures("patient_expect")
 
 
 @pytest.fixture
@@ -33,15 +26,6 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context()
     yield context
     context.close()
-
-
-def account(browser: Browser, base: str, tag: str) -> str:
-    context = browser.new_context()
-    email = new_email(tag)
-    page = context.new_page()
-    sign_up_and_confirm(page, base, email, PASSWORD, lambda: wait_for_code(base, email, 1))
-    context.close()
-    return email
 
 
 def events_sent(page: Page) -> list[str]:
@@ -64,7 +48,7 @@ def signed_up_on_sign_in(
     browser: Browser, context: BrowserContext, base: str, tag: str
 ) -> tuple[str, Page]:
     """A new confirmed account, and a page of the test's context on /signin."""
-    email = account(browser, base, tag)
+    email = new_account(browser, base, tag)
     page = context.new_page()
     open_sign_in(page, base)
     return email, page

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from e2e_app import (
     PASSWORD,
     enter_code,
     mailbox,
+    new_account,
     new_email,
     running_app,
     sign_in,
@@ -38,7 +39,7 @@ from webapp.i18n import CATALOG
 
 APP_ENV = MANY_ACCOUNTS_ENV  # every test signs up its own account, all from 127.0.0.1
 TIMEOUT_MS = 20_000
-EXPECT_MS = 15_000
+pytestmark = pytest.mark.usefixtures("patient_expect")
 MOBILE = {"width": 390, "height": 844}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 ACTIVE_ELEMENT_JS = """() => {
@@ -49,14 +50,6 @@ ACTIVE_ELEMENT_JS = """() => {
             autocomplete: e.getAttribute('autocomplete'), text: (e.innerText || '').trim(),
             html: e.outerHTML.slice(0, 200)};
 }"""
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """Server steps (SRP, triggers, the emulator) on a busy 2-core machine: 15 s, not 5 s."""
-    expect.set_options(timeout=EXPECT_MS)
-    yield
-    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -77,15 +70,6 @@ def catalog(key: str, lang: str = "en") -> str:
 def sign_up(page: Page, base: str, email: str) -> None:
     """A confirmed account (its sign-up code is the mailbox's first email); ends on /signin."""
     sign_up_and_confirm(page, base, email, PASSWORD, lambda: wait_for_code(base, email, 1))
-
-
-def new_account(browser: Browser, base: str, tag: str) -> str:
-    """A confirmed account, made in a context of its own (the test's context starts clean)."""
-    context = browser.new_context()
-    email = new_email(tag)
-    sign_up(open_page(context), base, email)
-    context.close()
-    return email
 
 
 def email_field(page: Page, lang: str = "en") -> Locator:

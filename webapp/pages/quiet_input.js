@@ -19,7 +19,7 @@ export default {
     _autocomplete: Array,
     value: String,
     id: String,
-    pause: { type: Number, default: 300 },
+    pause: Number, // QuietInput always sets it (PAUSE_MS)
     complete: { type: Number, default: 0 },
   },
   data() {
