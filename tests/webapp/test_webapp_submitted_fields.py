@@ -79,3 +79,17 @@ async def test_an_over_long_submitted_field_is_refused_at_the_field(user: User) 
     type_into(user, "password", PASSWORD)
     click_with(user, "submit", {"email": "a" * 20_000 + "@example.com", "password": PASSWORD})
     await see(user, "This is too long.")
+
+
+async def test_a_disabled_field_keeps_its_value_whatever_the_click_carries(user: User) -> None:
+    """A disabled field (the code field once its code expired) ignores its own reports; a click
+    on another, enabled button must not set it either."""
+    await user.open("/signin")
+    type_into(user, "email", "kept@example.com")
+    email = next(iter(user.find(marker="email").elements))
+    assert isinstance(email, ui.input)
+    with user.client:
+        email.disable()
+    click_with(user, "submit", {"email": "changed@example.com", "password": PASSWORD})
+    await see(user, "Incorrect email or password.")  # the click was handled (neither exists)
+    assert email.value == "kept@example.com"

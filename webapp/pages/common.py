@@ -446,9 +446,10 @@ class Form:
         return guarded
 
     def take_values(self, submitted: Mapping[str, str]) -> None:
-        """The submitted text of each named field of this form becomes its value."""
+        """The submitted text of each named field of this form becomes its value, unless the
+        field ignores events (disabled): the same rule NiceGUI applies to its own reports."""
         for element in self.element.descendants():
-            if isinstance(element, ui.input):
+            if isinstance(element, ui.input) and not element.is_ignoring_events:
                 value = submitted.get(str(element.props.get("name", "")))
                 if value is not None:
                     element.value = value
