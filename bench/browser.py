@@ -17,7 +17,7 @@ keystrokes (`press_sequentially`, `--type-delay` between keys), Enter, wait for 
 the code from the emulator's mailbox, type it, and (unless the page submitted itself) Enter, then
 wait until the URL leaves /signin, /code and /session and the signed-in page shows.
 
-Measured (CPU is user + system time of the web app's process tree from /proc, in ms):
+Measured (CPU is the run time of the web app's threads from /proc/<pid>/task/*/schedstat, in ms):
 - web CPU per complete sign-in, K sign-ins at once, over the measured phase divided by K; twice:
   "cached" (each context loaded /signin once before, went to about:blank, and the server had
   time to drop that page's client, so the measured visit is served from the context's HTTP cache)
@@ -257,20 +257,11 @@ def process_tree(root: int) -> list[int]:
 
 
 def tree_cpu_seconds(root: int) -> float:
-    """utime + stime of every live process in the tree, + cutime + cstime (children reaped)."""
-    ticks = 0
-    for pid in process_tree(root):
-        fields = _stat(pid)
-        if fields:
-            ticks += sum(int(value) for value in fields[11:15])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    """CPU time of every thread in the tree from schedstat (nanoseconds, not /proc/<pid>/stat's
+    10 ms ticks, which made a K = 1 series of five sign-ins vary by 10 ms per sign-in).
 
-
-def tree_cpu_seconds_fine(root: int) -> float:
-    """CPU time of every thread in the tree from schedstat (nanoseconds, not 10 ms ticks).
-
-    For the parts of one sign-in, which last tens of milliseconds; a thread that exits between
-    two readings takes its time with it (the app's worker threads stay).
+    A thread that exits between two readings takes its time with it (the app's worker threads
+    stay for the life of the process).
     """
     total = 0
     for pid in process_tree(root):
@@ -502,7 +493,7 @@ async def sign_in(
     """One complete sign-in with real keystrokes; `cpu_of` (a pid) also times each step's CPU."""
 
     def cpu() -> float:
-        return tree_cpu_seconds_fine(cpu_of) if cpu_of else 0.0
+        return tree_cpu_seconds(cpu_of) if cpu_of else 0.0
 
     await pause(think)
     marks = [cpu()]
@@ -630,9 +621,9 @@ async def first_load_resources(browser: Browser, base: str) -> tuple[list[Resour
 
 async def idle_cpu_ms_per_s(pid: int, seconds: float) -> float:
     """The web process tree's CPU over an idle window, in ms per second (schedstat, ns)."""
-    before = tree_cpu_seconds_fine(pid)
+    before = tree_cpu_seconds(pid)
     await asyncio.sleep(seconds)
-    return (tree_cpu_seconds_fine(pid) - before) * 1000 / seconds
+    return (tree_cpu_seconds(pid) - before) * 1000 / seconds
 
 
 async def open_idle_sign_in_page(browser: Browser, base: str) -> BrowserContext:

@@ -7,16 +7,24 @@ production settings.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from nicegui import app, ui
 
-from webapp import hardening, quiet_outbox, static_assets, theme
+from webapp import (
+    hardening,
+    quiet_outbox,
+    quiet_server,
+    quiet_signatures,
+    static_assets,
+    theme,
+)
 from webapp.auth.flow import AuthFlow, build_flow_from_env
 from webapp.browser_store import BrowserStore, MemoryBrowserStore, RedisBrowserStore
 from webapp.config import AppConfig, ConfigError, config_from_env
@@ -64,6 +72,8 @@ def build(
     static_assets.install(app)  # NiceGUI's files and webapp/static, compressed once, from memory
     if not quiet_outbox.install():  # an idle page no longer wakes the server every second
         print("webapp: NiceGUI's outbox changed; its idle wake-ups stay", file=sys.stderr)
+    if not quiet_signatures.install():  # one signature per handler function, not per element
+        print("webapp: NiceGUI's observables changed; signatures stay per element", file=sys.stderr)
     instrument_flow(flow)  # one JSON line per sign-in step (webapp/request_log.py)
     install_request_log(app)  # and per HTTP request
     deps = Deps(
@@ -149,6 +159,28 @@ def tune_socket_transport() -> None:
     core.sio.eio.ping_timeout = SOCKET_PING_TIMEOUT_SECONDS
 
 
+def freeze_startup_objects() -> None:
+    """Leave what start-up built (modules, boto3's service models, NiceGUI, the routes) out of
+    every later garbage collection.
+
+    The process holds about 165,000 tracked objects once started, and a full collection scans
+    them all: 66 ms on the 2-core machine, about once every six sign-ins, a fifth of the web
+    CPU per sign-in (gc.callbacks in real-browser sign-ins, docs/webapp.md). Frozen, a full
+    collection scans only what pages created since. Nothing built at start-up is garbage later.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def startup_handlers(config: AppConfig) -> list[Callable[[], None]]:
+    """What runs once the server is up, in order; the freeze last, when everything exists."""
+    return [
+        lambda: print(startup_banner(config), flush=True),
+        tune_socket_transport,  # after NiceGUI's own start-up set its ping
+        freeze_startup_objects,
+    ]
+
+
 def run_options(config: AppConfig) -> dict[str, Any]:
     """The keyword arguments of `ui.run` for this configuration (production-safe defaults)."""
     return {
@@ -190,6 +222,8 @@ def main(environ: Mapping[str, str] | None = None) -> None:
         sys.exit(f"Configuration error: {error}")
     flow, mailbox = flow_and_mailbox(config, env)
     build(config, flow, mailbox)
-    app.on_startup(lambda: print(startup_banner(config), flush=True))
-    app.on_startup(tune_socket_transport)  # after NiceGUI's own start-up set its ping
+    for handler in startup_handlers(config):
+        app.on_startup(handler)
+    if not quiet_server.install():  # the process wakes once a second, not ten times
+        print("webapp: uvicorn's server loop changed; it ticks ten times a second", file=sys.stderr)
     ui.run(**run_options(config))

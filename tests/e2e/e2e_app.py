@@ -60,10 +60,12 @@ def running_app(storage: Path, extra_env: dict[str, str] | None = None) -> Itera
         process.terminate()
         try:
             process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # ECS would kill it too: a stop that hangs is a bug
             process.kill()
             process.wait()
-        log.close()
+            raise AssertionError("the app did not stop within 15 s of SIGTERM") from None
+        finally:
+            log.close()
 
 
 def mailbox(base: str, to: str) -> list[dict[str, Any]]:

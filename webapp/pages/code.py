@@ -1,8 +1,9 @@
 """The emailed one-time code: where it went, time left, attempts left, resend, cancel.
 
 An open code page costs the server nothing between events: the countdowns run in the browser
-(webapp/static/app.js), and two one-shot timers on the server enable the resend button and
-switch the form to its expired state (said to screen readers) when those moments come. The
+(webapp/static/app.js), and two calls scheduled on the server (`run_later`, no element) enable
+the resend button and switch the form to its expired state (said to screen readers) when those
+moments come. The
 server still enforces both: the flow checks the cooldown and Cognito the expiry.
 """
 
@@ -35,6 +36,7 @@ from webapp.pages.common import (
     open_page,
     show_notice,
 )
+from webapp.pages.later import run_later
 
 SAID_BY_INTRO = frozenset({Notice.CODE_RESENT.value})
 SESSION_MARGIN_SECONDS = 5
@@ -95,11 +97,11 @@ class CodeForm:
             self.resend_hint.content = escape(self.page.t("no_codes_left"))
         elif wait:
             self.resend_hint.content = countdown_html(wait, self.page.t("resend_wait"), "")
-            ui.timer(wait, self._resend_ready, once=True)
+            run_later(self.form.element, wait, self._resend_ready)
         self.resend.set_enabled(challenge.can_resend(now))
         if left:
             # Half a second past the whole second `left` rounds down to: never before the end.
-            ui.timer(left + 0.5, self._expired, once=True)
+            run_later(self.form.element, left + 0.5, self._expired)
         else:
             self._expired()
 

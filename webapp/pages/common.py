@@ -41,6 +41,7 @@ from webapp.display import format_time, time_zone
 from webapp.i18n import LOCALE_NAMES, translate
 from webapp.local import Mailbox
 from webapp.messages import error_text, notice_key
+from webapp.pages.later import run_later
 from webapp.pages.quiet_input import QuietInput
 from webapp.rate_limits import DEFAULT_RULES, LimitsUnavailable, RateLimits
 from webapp.redirects import safe_redirect_target
@@ -237,8 +238,9 @@ def frame(
         if signed_in:
             user_menu(page)
     width = "max-w-5xl" if wide else "max-w-md"
-    # NiceGUI's page is the <main> landmark already.
-    main = ui.element("div").classes(f"nicegui-column w-full {width} mx-auto p-4 gap-3")
+    # NiceGUI's page is the <main> landmark already; its content column is the centred one
+    # (an element of our own around everything would cost every page one more).
+    main = context.client.content.classes(f"w-full {width} mx-auto gap-3")
     with main:
         heading = ui.label(title).classes("text-h5").props('role=heading aria-level="1"')
         if focus_heading:
@@ -668,7 +670,6 @@ def go_to_step(state: FlowState, page: Page | None = None, view: View | None = N
                 view.path = target
 
         # After the running handler returns: its own button is among what gets replaced.
-        with view.root:
-            ui.timer(0, replace_content, once=True)
+        run_later(view.root, 0, replace_content)
     else:
         ui.navigate.to(target)
