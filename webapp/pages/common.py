@@ -516,30 +516,15 @@ def password_input(
     marker: str = "password",
     autofocus: bool = False,
 ) -> ui.input:
-    """A password field with a show/hide button reachable by keyboard and named for readers."""
-    field_ = QuietInput(page.t(label_key), password=True).props(
+    """A password field with a show/hide button reachable by keyboard and named for readers
+    (run by the browser: QuietInput's `reveal`)."""
+    reveal = {key: page.t(f"{key}_password") for key in ("show", "hide")}
+    reveal |= {f"{key}_short": page.t(f"{key}_password_short") for key in ("show", "hide")}
+    field_ = QuietInput(page.t(label_key), password=True, reveal=reveal).props(
         f"autocomplete={autocomplete} outlined {FIELD_PROPS} maxlength={MAX_PASSWORD_CHARS} "
         f"name={marker}" + (" autofocus" if autofocus else "")
     )
-    field_.classes("w-full").mark(marker)
-    with field_.add_slot("append"):
-        toggle = ui.button(page.t("show_password_short")).props(
-            f"flat dense no-caps type=button aria-pressed=false "
-            f'aria-label="{escape(page.t("show_password"))}"'
-        )
-    toggle.mark(f"{marker}_toggle")
-
-    def flip() -> None:
-        shown = field_.props.get("type") == "text"
-        field_.props(f"type={'password' if shown else 'text'}")
-        key = "show_password" if shown else "hide_password"
-        toggle.text = page.t(f"{key}_short")
-        toggle.props(
-            f'aria-pressed={"false" if shown else "true"} aria-label="{escape(page.t(key))}"'
-        )
-
-    toggle.on_click(flip)
-    return field_
+    return field_.classes("w-full").mark(marker)
 
 
 def code_input(

@@ -1,15 +1,31 @@
 // A text field that tells the server its value when typing pauses, on blur, on Enter and right
 // after a paste, not on every keystroke (webapp/pages/quiet_input.py says why).
 export default {
+  // Attributes are bound once, below, so that `type` there outranks the server's.
+  inheritAttrs: false,
   template: `
     <q-input
       ref="qRef"
       v-bind="$attrs"
+      :type="inputType"
       v-model="inputValue"
       @blur="flush"
       @keydown.enter="flush"
       @paste="flushSoon"
     >
+      <template v-if="reveal" v-slot:append>
+        <q-btn
+          flat
+          dense
+          no-caps
+          color="primary"
+          type="button"
+          :label="revealed ? reveal.hide_short : reveal.show_short"
+          :aria-label="revealed ? reveal.hide : reveal.show"
+          :aria-pressed="revealed ? 'true' : 'false'"
+          @click="revealed = !revealed"
+        />
+      </template>
       <template v-for="(_, slot) in $slots" v-slot:[slot]="slotProps">
         <slot :name="slot" v-bind="slotProps || {}" />
       </template>
@@ -21,9 +37,23 @@ export default {
     id: String,
     pause: Number, // QuietInput always sets it (PAUSE_MS)
     complete: { type: Number, default: 0 },
+    reveal: Object, // a password field's show/hide button texts (QuietInput `reveal`)
   },
   data() {
-    return { inputValue: this.value, sent: this.value, emitting: true, timer: null };
+    return {
+      inputValue: this.value,
+      sent: this.value,
+      emitting: true,
+      timer: null,
+      revealed: false,
+    };
+  },
+  computed: {
+    inputType() {
+      // Shown or not is the browser's business alone: the server's `type` stays "password".
+      if (!this.reveal) return this.$attrs.type;
+      return this.revealed ? "text" : "password";
+    },
   },
   mounted() {
     // A submit click carries this field's value (webapp/pages/common.py SUBMIT_JS): then
