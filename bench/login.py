@@ -40,7 +40,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,11 +83,19 @@ runpy.run_module("webapp", run_name="__main__")
 
 @contextmanager
 def app_process(
-    emulator_env: dict[str, str], port: int, storage: Path, profile: str | None = None
+    emulator_env: dict[str, str],
+    port: int,
+    storage: Path,
+    profile: str | None = None,
+    prefix: Sequence[str] = (),
 ) -> Iterator[int]:
-    """`python -m webapp` in Cognito mode against the emulator; yields its pid once healthy."""
+    """`python -m webapp` in Cognito mode against the emulator; yields its pid once healthy.
+
+    `prefix` is a command that ends by exec-ing its arguments (bench/capacity.py's cgroup entry),
+    so the pid yielded is the app's own.
+    """
     env = app_env(emulator_env, port, storage)
-    command = (
+    command = [*prefix] + (
         [sys.executable, "-c", PROFILED_APP, profile]
         if profile
         else [sys.executable, "-m", "webapp"]
@@ -131,7 +139,9 @@ def rss_bytes(pid: int) -> int:
 # --- accounts and codes ----------------------------------------------------------------------
 
 
-async def wait_for_code(http: httpx.AsyncClient, endpoint: str, email: str) -> str:
+async def wait_for_code(
+    http: httpx.AsyncClient, endpoint: str, email: str, poll: float = 0.02
+) -> str:
     deadline = time.monotonic() + STEP_TIMEOUT
     while time.monotonic() < deadline:
         response = await http.get(f"{endpoint}/_emulator/mailbox", params={"to": email})
@@ -140,7 +150,7 @@ async def wait_for_code(http: httpx.AsyncClient, endpoint: str, email: str) -> s
             found = CODE_LINE.findall(messages[-1]["text"] or "")
             if found:
                 return str(found[0])
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(poll)
     raise TimeoutError(f"no code for {email}")
 
 
@@ -286,7 +296,13 @@ async def pause(think: float) -> None:
 
 
 async def one_sign_in(
-    base: str, endpoint: str, email: str, timings: dict[str, list[float]], think: float = 0.0
+    base: str,
+    endpoint: str,
+    email: str,
+    timings: dict[str, list[float]],
+    *,
+    think: float = 0.0,
+    poll: float = 0.02,
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=STEP_TIMEOUT) as http:
         browser = VirtualBrowser(base, http)
@@ -302,7 +318,7 @@ async def one_sign_in(
         # The code form replaces the sign-in form in place (no page load).
         page = await browser.wait_until(lambda p: has(p, autocomplete="one-time-code"))
         timings["password (SRP + email)"].append(time.perf_counter() - started)
-        code = await wait_for_code(http, endpoint, email)
+        code = await wait_for_code(http, endpoint, email, poll)
         await browser.type(page.find(autocomplete="one-time-code"), code)
         await pause(think)
         started = time.perf_counter()
@@ -351,7 +367,8 @@ async def measure(
     if profiling:
         os.kill(pid, signal.SIGUSR2)  # profile the measured phase only
     cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
-    await asyncio.gather(*(one_sign_in(base, endpoint, e, timings, think) for e in emails[1:]))
+    people = (one_sign_in(base, endpoint, e, timings, think=think) for e in emails[1:])
+    await asyncio.gather(*people)
     wall = time.perf_counter() - wall_before
     cpu = cpu_seconds(pid) - cpu_before
     if profiling:

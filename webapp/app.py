@@ -19,6 +19,7 @@ from nicegui import app, ui
 
 from webapp import (
     hardening,
+    light_requests,
     quiet_outbox,
     quiet_server,
     quiet_signatures,
@@ -74,6 +75,8 @@ def build(
         print("webapp: NiceGUI's outbox changed; its idle wake-ups stay", file=sys.stderr)
     if not quiet_signatures.install():  # one signature per handler function, not per element
         print("webapp: NiceGUI's observables changed; signatures stay per element", file=sys.stderr)
+    if not light_requests.install():  # an open page forgets its served request's middlewares
+        print("webapp: NiceGUI's Client changed; pages keep their served request", file=sys.stderr)
     instrument_flow(flow)  # one JSON line per sign-in step (webapp/request_log.py)
     install_request_log(app)  # and per HTTP request
     deps = Deps(
