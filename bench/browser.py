@@ -37,7 +37,8 @@ Measured (CPU is the run time of the web app's threads from /proc/<pid>/task/*/s
 - 20 people signing in at human pace (`--human`, pauses of 0-2 x `--think` s before each step,
   slower typing): p95 submit -> next page;
 - a capacity estimate for one 0.25 vCPU / 512 MiB Fargate task, from the figures above (the model
-  is printed with it).
+  is printed with it; bench/capacity.py measures it under a real CPU quota, and the model, which
+  leaves out the garbage collector's pauses, comes out higher).
 
 Figures are printed as markdown, with the command line, the core count and the date. Nothing here
 is asserted: the CPU of this machine is not a Fargate vCPU, and the browser, the emulator and the

@@ -264,9 +264,7 @@ def ms(seconds: float) -> str:
 def report(rungs: Sequence[Rung], args: argparse.Namespace) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Command: `.venv/bin/python bench/capacity.py {shlex.join(sys.argv[1:])}`".replace(
-            " `", "`"
-        ),
+        "Command: `" + shlex.join([".venv/bin/python", "bench/capacity.py", *sys.argv[1:]]) + "`",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; the app in a "
         f"cgroup of {TASK_VCPU:g} vCPU ({int(TASK_VCPU * PERIOD_US / 1000)} ms per "
         f"{PERIOD_US // 1000} ms); {now}; load average at the end {os.getloadavg()[0]:.2f}",
