@@ -149,6 +149,11 @@ def main(argv: list[str]) -> int:
         env["REDIS_SERVER_PATH"] = ensure_redis_server()
         env["AXE_CORE_PATH"] = ensure_axe_core()
         args = [str(PYTHON), "-m", "pytest", *rest]
+    if command in {"run", "emulator"}:
+        # Become the server: a SIGTERM sent to this process (a process manager, `timeout`)
+        # then stops it, instead of leaving it running on its port after this script exits.
+        os.chdir(ROOT)
+        os.execve(args[0], args, env)  # noqa: S606 (this venv's python, our own arguments)
     return subprocess.run(args, cwd=ROOT, env=env, check=False).returncode
 
 
