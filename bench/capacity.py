@@ -44,15 +44,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.browser import tree_cpu_seconds
+from bench.browser import process_tree, tree_cpu_seconds
 from bench.login import (
     VirtualBrowser,
     app_process,
+    close_all,
     cpu_seconds,
+    idle_sessions,
     one_sign_in,
     percentile,
     rss_bytes,
@@ -154,6 +155,14 @@ class Rung:
         return self.failures == 0 and all(self.p95(s) <= P95_LIMIT for s in SUBMIT_STEPS)
 
 
+class Reading(NamedTuple):
+    now: float
+    app_cpu: float
+    emulator_cpu: float
+    periods: int
+    throttled: int
+
+
 @dataclass
 class Meters:
     """CPU and throttling of the app and the emulator, read together."""
@@ -162,35 +171,21 @@ class Meters:
     emulator_pid: int
     group: CpuGroup
 
-    def read(self) -> tuple[float, float, float, int, int]:
-        """(now, app CPU s, emulator CPU s, periods, throttled periods).
+    def read(self) -> Reading:
+        """Seconds of CPU so far; the 100 ms periods so far and those throttled.
 
         The app's threads live as long as it does, so their schedstat (ns) is read; the
         emulator answers each request on a thread of its own that then exits, so its process
         total (/proc/<pid>/stat, 10 ms ticks, including exited threads) is read.
         """
         periods, throttled = self.group.throttling()
-        return (
+        return Reading(
             time.monotonic(),
             tree_cpu_seconds(self.app_pid),
             cpu_seconds(self.emulator_pid),
             periods,
             throttled,
         )
-
-
-async def open_idle_pages(base: str, count: int, into: list[VirtualBrowser]) -> None:
-    """Open `count` more sign-in pages with connected sockets, `OPEN_BATCH` at a time."""
-
-    async def one() -> VirtualBrowser:
-        browser = VirtualBrowser(base, httpx.AsyncClient(base_url=base, timeout=60))
-        await browser.open("/signin")
-        return browser
-
-    while count > 0:
-        batch = min(OPEN_BATCH, count)
-        into.extend(await asyncio.gather(*(one() for _ in range(batch))))
-        count -= batch
 
 
 async def run_rung(
@@ -205,12 +200,12 @@ async def run_rung(
     page_seconds: float,
     think: float,
 ) -> Rung:
-    await open_idle_pages(base, pages - len(idle), idle)
+    idle.extend(await idle_sessions(base, pages - len(idle), batch=OPEN_BATCH))
     await asyncio.sleep(5)  # opening is over: sockets settle into idle
     before_idle = meters.read()
     await asyncio.sleep(10)
     after_idle = meters.read()
-    idle_cpu_per_s = (after_idle[1] - before_idle[1]) / (after_idle[0] - before_idle[0])
+    idle_cpu_per_s = (after_idle.app_cpu - before_idle.app_cpu) / (after_idle.now - before_idle.now)
 
     rate = pages / page_seconds
     timings: dict[str, list[float]] = {step: [] for step in STEPS}
@@ -225,18 +220,18 @@ async def run_rung(
 
     people: list[asyncio.Task[None]] = []
     start = meters.read()
-    arrival = start[0]
+    arrival = start.now
     while True:
         arrival += random.expovariate(rate)
-        if arrival - start[0] > seconds:
+        if arrival - start.now > seconds:
             break
         await asyncio.sleep(max(0.0, arrival - time.monotonic()))
         people.append(asyncio.create_task(person(next(accounts))))
     await asyncio.gather(*people)
     end = meters.read()
-    wall = end[0] - start[0]
-    app_cpu = end[1] - start[1]
-    periods = max(1, end[3] - start[3])
+    wall = end.now - start.now
+    app_cpu = end.app_cpu - start.app_cpu
+    periods = max(1, end.periods - start.periods)
     completed = len(people) - failures
     return Rung(
         pages=pages,
@@ -246,11 +241,11 @@ async def run_rung(
         failures=failures,
         timings=timings,
         quota_share=app_cpu / wall / TASK_VCPU,
-        throttled_share=(end[4] - start[4]) / periods,
+        throttled_share=(end.throttled - start.throttled) / periods,
         cpu_per_sign_in_ms=(app_cpu - idle_cpu_per_s * wall) / max(1, completed) * 1000,
         idle_ms_per_s=idle_cpu_per_s * 1000,
         rss=rss_bytes(meters.app_pid),
-        emulator_share=(end[2] - start[2]) / wall,
+        emulator_share=(end.emulator_cpu - start.emulator_cpu) / wall,
     )
 
 
@@ -259,6 +254,27 @@ async def run_rung(
 
 def ms(seconds: float) -> str:
     return "—" if seconds == float("inf") else f"{seconds * 1000:.0f}"
+
+
+def table_row(rung: Rung) -> str:
+    cells = [
+        str(rung.pages),
+        f"{rung.expected:.0f} / {rung.started} / {rung.completed}",
+        str(rung.failures),
+    ]
+    for step in STEPS:
+        values = rung.timings[step]
+        p50 = percentile(values, 0.5) if values else float("inf")
+        cells.append(f"{ms(p50)} / {ms(rung.p95(step))} ms")
+    cells += [
+        f"{rung.quota_share:.0%}",
+        f"{rung.throttled_share:.0%}",
+        f"{rung.cpu_per_sign_in_ms:.0f} ms",
+        f"{rung.idle_ms_per_s:.1f} ms/s",
+        f"{rung.rss / 2**20:.0f} MiB of {TASK_MEMORY // 2**20}",
+        f"{rung.emulator_share:.0%} of a core",
+    ]
+    return "| " + " | ".join(cells) + " |"
 
 
 def report(rungs: Sequence[Rung], args: argparse.Namespace) -> str:
@@ -278,25 +294,7 @@ def report(rungs: Sequence[Rung], args: argparse.Namespace) -> str:
         "app idle CPU with N pages | app RSS | emulator CPU |",
         "|---:|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for rung in rungs:
-        cells = [
-            str(rung.pages),
-            f"{rung.expected:.0f} / {rung.started} / {rung.completed}",
-            str(rung.failures),
-        ]
-        for step in STEPS:
-            values = rung.timings[step]
-            p50 = percentile(values, 0.5) if values else float("inf")
-            cells.append(f"{ms(p50)} / {ms(rung.p95(step))} ms")
-        cells += [
-            f"{rung.quota_share:.0%}",
-            f"{rung.throttled_share:.0%}",
-            f"{rung.cpu_per_sign_in_ms:.0f} ms",
-            f"{rung.idle_ms_per_s:.1f} ms/s",
-            f"{rung.rss / 2**20:.0f} MiB of {TASK_MEMORY // 2**20}",
-            f"{rung.emulator_share:.0%} of a core",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += [table_row(rung) for rung in rungs]
     held = [r.pages for r in rungs if r.holds]
     failed = next((r for r in rungs if not r.holds), None)
     if failed is None:
@@ -311,14 +309,13 @@ def report(rungs: Sequence[Rung], args: argparse.Namespace) -> str:
 
 def emulator_pid() -> int:
     """This script's `python -m emulator` child (bench/processes.py starts it)."""
-    for proc in Path("/proc").iterdir():
+    for pid in process_tree(os.getpid())[1:]:
         try:
-            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (proc / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError, IndexError):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
             continue
-        if parent == os.getpid() and b"emulator" in command:
-            return int(proc.name)
+        if b"emulator" in command:
+            return pid
     raise RuntimeError("the emulator process was not found")
 
 
@@ -350,13 +347,11 @@ async def measure(args: argparse.Namespace, env: dict[str, str], accounts: Itera
                     think=args.think,
                 )
                 rungs.append(rung)
-                print(report(rungs[-1:], args).splitlines()[-3], file=sys.stderr, flush=True)
+                print(table_row(rung), file=sys.stderr, flush=True)
                 if not rung.holds:
                     break
         finally:
-            for browser in idle:
-                await browser.close_socket()
-                await browser.http.aclose()
+            await close_all(idle)
         print(report(rungs, args))
 
 

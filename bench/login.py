@@ -332,14 +332,25 @@ async def one_sign_in(
         await browser.close_socket()
 
 
-async def idle_sessions(base: str, count: int) -> list[VirtualBrowser]:
-    browsers = []
-    for _ in range(count):
-        http = httpx.AsyncClient(base_url=base, timeout=STEP_TIMEOUT)
-        browser = VirtualBrowser(base, http)
+async def idle_sessions(base: str, count: int, batch: int = 1) -> list[VirtualBrowser]:
+    """`count` sign-in pages with connected sockets, opened `batch` at a time."""
+
+    async def one() -> VirtualBrowser:
+        browser = VirtualBrowser(base, httpx.AsyncClient(base_url=base, timeout=STEP_TIMEOUT))
         await browser.open("/signin")
-        browsers.append(browser)
+        return browser
+
+    browsers: list[VirtualBrowser] = []
+    while len(browsers) < count:
+        size = min(batch, count - len(browsers))
+        browsers.extend(await asyncio.gather(*(one() for _ in range(size))))
     return browsers
+
+
+async def close_all(browsers: list[VirtualBrowser]) -> None:
+    for browser in browsers:
+        await browser.close_socket()
+        await browser.http.aclose()
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -394,9 +405,7 @@ async def measure(
         f"resident memory per idle connected session: {per_session / 1024:.0f} KiB "
         f"({idle} sessions, RSS {rss_before / 2**20:.0f} -> {rss_after / 2**20:.0f} MiB)"
     )
-    for browser in browsers:
-        await browser.close_socket()
-        await browser.http.aclose()
+    await close_all(browsers)
 
 
 def main() -> None:
